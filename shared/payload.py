@@ -1,0 +1,140 @@
+"""The wire payloads both sides agree on (DESIGN §3), as pydantic models.
+
+The agent builds these, the collector validates them, and the collector's
+OpenAPI document is generated from them: one definition, three uses.
+Every model refuses unknown fields, so a window title can never be smuggled
+into storage under a new name.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from shared.catalogue import CATEGORY_IDS
+
+MAX_SEGMENTS_PER_BATCH = 500
+
+Category = Literal[CATEGORY_IDS]  # type: ignore[valid-type]
+ClientKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$"),
+    Field(description="A client's key, as rules and the clients API name it."),
+]
+AppName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f]+$"),
+    Field(description="Process name of the foreground app (never a window title)."),
+]
+BatchId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Segment(Strict):
+    """A span of foreground time with one (category, client, app, state)."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    category: Category
+    client: ClientKey | None = None
+    app: AppName
+    state: Literal["active", "idle"]
+    keys: Count = 0
+    clicks: Count = 0
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Segment:
+        if not self.start < self.end:
+            raise ValueError("end: must be after start")
+        if (self.end - self.start).total_seconds() > 86_400:
+            raise ValueError("end: a segment may not span more than 24 hours")
+        return self
+
+
+def _check_timezone(name: str) -> str:
+    if name not in _timezones():
+        raise ValueError("not a known IANA time zone name")
+    return name
+
+
+_TZ_CACHE: set[str] = set()
+
+
+def _timezones() -> set[str]:
+    if not _TZ_CACHE:
+        _TZ_CACHE.update(available_timezones())
+        _TZ_CACHE.add("UTC")
+    return _TZ_CACHE
+
+
+class SummaryBatch(Strict):
+    """What an agent posts: ordered, non-overlapping segments, once per batch_id."""
+
+    batch_id: BatchId
+    sent_at: AwareDatetime
+    rules_version: Annotated[int, Field(ge=0)]
+    timezone: Annotated[str, StringConstraints(max_length=64), AfterValidator(_check_timezone)]
+    segments: Annotated[list[Segment], Field(min_length=1, max_length=MAX_SEGMENTS_PER_BATCH)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SummaryBatch:
+        for i in range(1, len(self.segments)):
+            if self.segments[i].start < self.segments[i - 1].end:
+                raise ValueError(
+                    f"segments.{i}.start: segments must be ordered and must not overlap"
+                )
+        return self
+
+
+class Rule(Strict):
+    """First match wins; ``app`` and ``title`` are case-insensitive regexes."""
+
+    app: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    category: Category
+    client: ClientKey | None = None
+    passive_active: bool = Field(
+        default=False,
+        description="Focus on a matching window counts as active without input (calls, meetings).",
+    )
+
+    @model_validator(mode="after")
+    def _valid_patterns(self) -> Rule:
+        if self.app is None and self.title is None:
+            raise ValueError("app: give app, title or both")
+        for name in ("app", "title"):
+            pattern = getattr(self, name)
+            if pattern is not None:
+                try:
+                    re.compile(pattern)
+                except re.error as e:
+                    raise ValueError(f"{name}: not a valid regular expression ({e})") from None
+        return self
+
+
+class RuleList(Strict):
+    rules: Annotated[list[Rule], Field(max_length=2000)]
+
+
+def parse_time(value: str) -> datetime:
+    """Parse an ISO 8601 time with offset, as the wire carries it."""
+    t = datetime.fromisoformat(value)
+    if t.tzinfo is None:
+        raise ValueError("time needs an offset")
+    return t

@@ -1,0 +1,6 @@
+"""Fixtures shared by the whole suite live in tests/fixtures/ as plugins."""
+
+pytest_plugins = [
+    "tests.fixtures.desktop",
+    "tests.fixtures.collector_server",
+]
