@@ -27,6 +27,8 @@ class Match:
     rule_index: int | None  # None when no rule matched
 
 
+_CACHE_SIZE = 4096
+
 UNCATEGORISED = Match("uncategorised", None, False, None)
 
 
@@ -36,6 +38,7 @@ class RuleSet:
     def __init__(self, rules: list[Rule], version: int = 0):
         self.rules = list(rules)
         self.version = version
+        self._cache: dict[tuple[str, str], Match] = {}
         self._compiled = [
             (
                 re.compile(r.app, re.IGNORECASE) if r.app else None,
@@ -50,7 +53,18 @@ class RuleSet:
         return cls([Rule.model_validate(r, strict=False) for r in rules], version)
 
     def match(self, app: str, title: str) -> Match:
+        """Categorise a window. Answers are cached: the foreground rarely
+        changes between polls, so most calls are a dictionary lookup."""
         title = title[:MAX_TITLE_CHARS]
+        key = (app, title)
+        hit = self._cache.get(key)
+        if hit is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            hit = self._cache[key] = self._match(app, title)
+        return hit
+
+    def _match(self, app: str, title: str) -> Match:
         for i, (app_re, title_re, rule) in enumerate(self._compiled):
             if app_re is not None and not app_re.search(app):
                 continue

@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= instance/backlight.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make run: install, fill a demo database if empty, serve on http://127.0.0.1:8000
+run: $(STAMP)
+	mkdir -p $(dir $(DB))
+	$(BIN)/backlight-collector demo --db $(DB) --if-empty
+	@cat $(dir $(DB))demo-credentials.txt 2>/dev/null || true
+	$(BIN)/backlight-collector serve --db $(DB) --host $(HOST) --port $(PORT)
+
+## make test: install (system packages too, when allowed), lint, run the whole suite
+test: $(STAMP)
+	bash scripts/system-deps.sh
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make bench: the benchmarks in benchmarks/, each against its baseline
+bench: $(STAMP)
+	bash scripts/system-deps.sh
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/agent_footprint.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,57 @@
+"""API v1: the JSON interface agents, scripts and the dashboard use (DESIGN §3)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Blueprint, Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from collector.api.errors import ApiError, http_error
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# The route modules register their operations on `bp` when imported.
+from collector.api import devices, manage, reports  # noqa: E402,F401
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return exc.response()
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        """JSON errors under /api/, Flask's pages elsewhere."""
+        if request.path.startswith("/api/"):
+            if exc.code == 413:
+                return ApiError(
+                    413, "too_large", "the body is larger than the collector accepts"
+                ).response()
+            return http_error(exc).response()
+        return exc
+
+    @app.errorhandler(sqlite3.OperationalError)
+    def _storage(exc: sqlite3.OperationalError):
+        """A full disk or a long lock is the server's trouble, not the input's:
+        503 tells agents to keep the batch and try again later."""
+        app.logger.error("storage unavailable on %s %s: %s", request.method, request.path, exc)
+        message = "storage is unavailable for now; retry later"
+        if request.path.startswith("/api/"):
+            resp = ApiError(503, "unavailable", message).response()
+        else:
+            resp = app.response_class(message, status=503)
+        resp.headers["Retry-After"] = "60"
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/api/"):
+            return jsonify(
+                {"error": "internal", "message": "unexpected error; it is logged", "fields": []}
+            ), 500
+        return "Internal error; it is logged.", 500

@@ -1,0 +1,266 @@
+"""What managers and admins maintain through the API: units, clients, rules, settings."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from collector import reports
+from collector.api import models as m
+from collector.api.endpoint import operation
+from collector.api.errors import ApiError
+from collector.auth import team_scope
+from collector.db import get_store
+from collector.output_units import csv_rows, parse_csv, resolve_units
+from collector.settings import SettingError
+
+from . import bp
+
+
+def _actor(principal) -> tuple[str, str]:
+    return principal.label, request.remote_addr or ""
+
+
+@operation(
+    bp,
+    "/output-units",
+    "POST",
+    summary="Record output units (JSON or CSV)",
+    tag="organisation",
+    auth_as="manager",
+    body=m.OutputUnits,
+    responses={200: m.Stored},
+    extra_request_types={"text/csv": {"schema": {"type": "string"}}},
+    description="JSON `{items: [...]}` or a CSV file with the columns date, function, "
+    "units, corrections, team, employee, client. Rows are checked first; if any is bad, "
+    "nothing is stored and each bad row is named.",
+)
+def post_output_units(principal, *, body: m.OutputUnits | None = None):
+    store = get_store()
+    if request.mimetype == "text/csv":
+        try:
+            text = request.get_data().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ApiError(
+                400,
+                "invalid_request",
+                "the file is not UTF-8 text",
+                [{"field": "body", "message": "not UTF-8"}],
+            ) from None
+        items, prefix, source = parse_csv(text), "rows", "csv"
+    elif body is None:
+        raise ApiError(415, "unsupported_media_type", "send application/json or text/csv")
+    else:
+        items, prefix, source = body.items, "items", "api"
+    rows = resolve_units(store, items, principal, prefix=prefix)
+    actor, ip = _actor(principal)
+    with store.write():
+        stored = store.add_output_units(rows, source, actor)
+        store.audit(actor, "output_units.add", source, {"rows": stored}, ip)
+    return {"stored": stored}
+
+
+@operation(
+    bp,
+    "/output-units",
+    "GET",
+    summary="Output units as CSV",
+    tag="organisation",
+    auth_as="manager",
+    query=m.TeamRange,
+    responses={200: None},
+)
+def get_output_units(principal, *, query: m.TeamRange):
+    team_ids, _team = team_scope(principal, query.team)
+    start, end = reports.default_range(query.from_, query.to, days=366)
+    body = csv_rows(get_store(), team_ids, start.isoformat(), end.isoformat())
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=output-units.csv"},
+    )
+
+
+@operation(
+    bp,
+    "/clients",
+    "GET",
+    summary="List clients",
+    tag="organisation",
+    auth_as="manager",
+    responses={200: m.ClientList},
+)
+def list_clients(_principal):
+    return {"clients": get_store().clients()}
+
+
+@operation(
+    bp,
+    "/clients",
+    "POST",
+    summary="Create or rename a client",
+    tag="organisation",
+    auth_as="manager",
+    body=m.ClientCreate,
+    responses={200: m.ClientOut, 201: m.ClientOut},
+)
+def create_client(principal, *, body: m.ClientCreate):
+    store = get_store()
+    with store.write():
+        new = store.upsert_client(body.key, body.name)
+        store.audit(
+            principal.label,
+            "client.create" if new else "client.rename",
+            body.key,
+            {"name": body.name},
+            request.remote_addr or "",
+        )
+    return {"key": body.key, "name": body.name}, 201 if new else 200
+
+
+@operation(
+    bp,
+    "/clients/<key>/financials",
+    "PUT",
+    summary="Set a client's month figures",
+    tag="organisation",
+    auth_as="manager",
+    body=m.FinancialsRequest,
+    responses={200: m.FinancialsOut},
+)
+def put_financials(principal, key: str, *, body: m.FinancialsRequest):
+    store = get_store()
+    if not store.client_exists(key):
+        raise ApiError(
+            404,
+            "not_found",
+            f"key: no client {key!r}",
+            [{"field": "key", "message": "no such client"}],
+        )
+    with store.write():
+        store.set_financials(key, body.month, body.revenue, body.agent_cost)
+        store.audit(
+            principal.label, "client.financials", key, body.model_dump(), request.remote_addr or ""
+        )
+    return {
+        "client": key,
+        "month": body.month,
+        "revenue": body.revenue,
+        "agent_cost": body.agent_cost,
+    }
+
+
+@operation(
+    bp,
+    "/rules",
+    "GET",
+    summary="The ordered rule list",
+    tag="organisation",
+    auth_as="admin",
+    responses={200: m.RulesOut},
+)
+def get_rules(_principal):
+    version, rules = get_store().current_rules()
+    return {"version": version, "rules": rules}
+
+
+@operation(
+    bp,
+    "/rules",
+    "PUT",
+    summary="Replace the rule list",
+    tag="organisation",
+    auth_as="admin",
+    body=m.RulesIn,
+    responses={200: m.RulesOut},
+)
+def put_rules(principal, *, body: m.RulesIn):
+    """Bumps the rules version that GET /policy hands to agents."""
+    store = get_store()
+    rules = [r.model_dump(exclude_defaults=True) for r in body.rules]
+    with store.write():
+        version = store.replace_rules(rules, principal.label)
+        store.audit(
+            principal.label,
+            "rules.replace",
+            f"v{version}",
+            {"count": len(rules)},
+            request.remote_addr or "",
+        )
+    return {"version": version, "rules": rules}
+
+
+@operation(
+    bp,
+    "/settings",
+    "GET",
+    summary="Organisation settings",
+    tag="organisation",
+    auth_as="admin",
+    responses={200: m.SettingsOut},
+)
+def get_settings(_principal):
+    return {"settings": get_store().settings()}
+
+
+@operation(
+    bp,
+    "/settings",
+    "PUT",
+    summary="Change organisation settings",
+    tag="organisation",
+    auth_as="admin",
+    body=m.SettingsIn,
+    responses={200: m.SettingsOut},
+)
+def put_settings(principal, *, body: m.SettingsIn):
+    """All changes are checked first; one bad value stores none of them."""
+    store = get_store()
+    try:
+        with store.write():
+            merged = store.set_settings(body.settings)
+            store.audit(
+                principal.label, "settings.set", "", body.settings, request.remote_addr or ""
+            )
+    except SettingError as exc:
+        raise ApiError(
+            400,
+            "invalid_request",
+            str(exc),
+            [{"field": f"settings.{exc.key}", "message": exc.message}],
+        ) from None
+    return {"settings": merged}
+
+
+@operation(
+    bp,
+    "/teams",
+    "GET",
+    summary="Teams you may see",
+    tag="organisation",
+    auth_as="manager",
+    responses={200: m.TeamList},
+)
+def list_teams(principal):
+    teams = get_store().teams()
+    if not principal.is_admin:
+        teams = [t for t in teams if t["id"] in principal.team_ids]
+    return {"teams": teams}
+
+
+@operation(
+    bp,
+    "/health",
+    "GET",
+    summary="Is the collector up",
+    tag="meta",
+    auth_as="none",
+    responses={200: m.Health},
+)
+def health(_caller):
+    from collector import __version__
+
+    return {
+        "status": "ok",
+        "version": __version__,
+        "schema_pending": get_store().pending_migrations(),
+    }

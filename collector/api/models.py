@@ -1,0 +1,260 @@
+"""Request and response bodies of API v1 beyond the shared wire payload."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.catalogue import FUNCTION_IDS
+from shared.payload import Category, ClientKey, Rule
+
+FunctionId = Literal[FUNCTION_IDS]  # type: ignore[valid-type]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    """Query strings arrive as text, so they are parsed leniently but strictly bounded."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# -- devices ---------------------------------------------------------------
+
+
+class EnrollRequest(Request):
+    enrollment_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    hostname: Name
+    os: Name
+    agent_version: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    user: Name
+
+
+class ConsentInfo(Response):
+    version: int
+    text: str
+
+
+class PrivacyInfo(Response):
+    min_group_size: int
+    individual_reports: bool
+    retention_days: int
+
+
+class AgentInfo(Response):
+    upload_interval_s: int
+    idle_after_s: int
+
+
+class ClientInfo(Response):
+    key: str
+    name: str
+
+
+class Policy(Response):
+    """The policy an agent follows: rules, consent text, intervals."""
+
+    rules_version: int
+    rules: list[Rule]
+    consent: ConsentInfo
+    privacy: PrivacyInfo
+    agent: AgentInfo
+    clients: list[ClientInfo]
+
+
+class EnrollResponse(Response):
+    """The new device; its token is shown this once."""
+
+    device_id: str
+    device_token: str
+    policy: Policy
+
+
+class ConsentRequest(Request):
+    decision: Literal["granted", "declined", "withdrawn"]
+    consent_version: Annotated[int, Field(ge=1, le=1_000_000)]
+    at: AwareDatetime
+
+
+class ConsentResponse(Response):
+    """The decision as recorded."""
+
+    decision: str
+    consent_version: int
+    recorded: bool
+
+
+class IngestResponse(Response):
+    """The batch is stored (or was already)."""
+
+    batch_id: str
+    accepted: int
+    duplicate: bool
+
+
+class DateRange(Query):
+    from_: date | None = Field(
+        default=None, alias="from", description="First day (inclusive), YYYY-MM-DD"
+    )
+    to: date | None = Field(default=None, description="Last day (inclusive), YYYY-MM-DD")
+
+
+class TeamRange(DateRange):
+    team: Name | None = Field(
+        default=None, description="Team name; default: every team you may see"
+    )
+
+
+class MonthQuery(Query):
+    month: Month | None = Field(default=None, description="YYYY-MM; default: the current month")
+
+
+class TeamMonth(MonthQuery):
+    team: Name | None = None
+
+
+class CategoryHours(Response):
+    category: str
+    hours: float
+
+
+class MyInterruptions(Response):
+    count: int
+    away_minutes: float
+    task_switches: int
+
+
+class MySummary(Response):
+    """The employee's own totals, as the collector holds them."""
+
+    from_: date = Field(alias="from")
+    to: date
+    total_hours: float
+    categories: list[CategoryHours]
+    interruptions: MyInterruptions
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class MyUnit(Request):
+    date: date
+    function: FunctionId
+    units: Amount
+    corrections: Amount = 0
+    client: ClientKey | None = None
+
+
+class MyUnits(Request):
+    items: Annotated[list[MyUnit], Field(min_length=1, max_length=100)]
+
+
+class Stored(Response):
+    """How many rows were stored."""
+
+    stored: int
+
+
+# -- organisation ------------------------------------------------------------
+
+
+class OutputUnit(Request):
+    date: date
+    function: FunctionId
+    units: Amount
+    corrections: Amount = 0
+    team: Name | None = None
+    employee: Name | None = None
+    client: ClientKey | None = None
+
+
+class OutputUnits(Request):
+    items: Annotated[list[OutputUnit], Field(min_length=1, max_length=10_000)]
+
+
+class ClientCreate(Request):
+    key: ClientKey
+    name: Name
+
+
+class ClientOut(Response):
+    """A client."""
+
+    key: str
+    name: str
+
+
+class ClientList(Response):
+    """Every client."""
+
+    clients: list[ClientOut]
+
+
+class FinancialsRequest(Request):
+    month: Month
+    revenue: Money
+    agent_cost: Money
+
+
+class FinancialsOut(Response):
+    """The client's figures for the month, as stored."""
+
+    client: str
+    month: str
+    revenue: float
+    agent_cost: float
+
+
+class RulesOut(Response):
+    """The ordered rule list and its version."""
+
+    version: int
+    rules: list[Rule]
+
+
+class RulesIn(Request):
+    rules: Annotated[list[Rule], Field(max_length=2000)]
+
+
+class SettingsOut(Response):
+    """Organisation settings (DESIGN §4 keys)."""
+
+    settings: dict[str, Any]
+
+
+class SettingsIn(Request):
+    settings: Annotated[dict[str, Any], Field(min_length=1, max_length=50)]
+
+
+class TeamOut(Response):
+    id: int
+    name: str
+    people: int
+
+
+class TeamList(Response):
+    """Teams you may see."""
+
+    teams: list[TeamOut]
+
+
+class Health(Response):
+    """The collector is up and its database answers."""
+
+    status: str
+    version: str
+    schema_pending: list[str]
+
+
+__all__ = ["Category"]

@@ -1,0 +1,246 @@
+"""Report bodies (DESIGN §3). A group too small to show answers `Suppressed`
+in place of its figures, never zeros."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import ConfigDict, Field, RootModel
+
+from collector.api.models import Response
+
+
+class Dated(Response):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    from_: date = Field(alias="from")
+    to: date
+    team: str | None
+
+
+class Suppressed(Dated):
+    """Too few people in this group to show its figures."""
+
+    suppressed: Literal[True]
+    reason: str
+
+
+class BenchmarkOut(Response):
+    efficient_below: float
+    reasonable_low: float
+    reasonable_high: float
+    slow_above: float
+    label: str
+
+
+class FunctionRow(Response):
+    function: str
+    name: str
+    output_unit: str
+    hours: float
+    units: float
+    hours_per_unit: float | None
+    status: Literal["ok", "no_output_recorded"]
+    band: Literal["efficient", "reasonable", "watch", "slow"] | None
+    corrections: float
+    correction_rate: float | None
+    quality_adjusted_units: float
+    benchmark: BenchmarkOut | None
+
+
+class TimePerUnit(Dated):
+    """Hours per output unit per function, against the seed's benchmarks."""
+
+    people: int
+    operation_size: int
+    functions: list[FunctionRow]
+
+
+class InterruptionDay(Response):
+    day: date
+    count: int
+    away_minutes: float
+    task_switches: int
+    tracked_hours: float
+    people: int
+    lost_minutes_low: float
+    lost_minutes_high: float
+
+
+class AdviceOut(Response):
+    id: str
+    title: str
+    text: str
+
+
+class Interruptions(Dated):
+    """Interruptions, their recovery range and what they cost."""
+
+    people: int
+    count: int
+    away_minutes: float
+    recovery_minutes_low: float
+    recovery_minutes_high: float
+    lost_minutes_low: float
+    lost_minutes_high: float
+    share_of_tracked_low: float | None
+    share_of_tracked_high: float | None
+    cost_low: float
+    cost_high: float
+    currency: str
+    task_switches: int
+    tracked_hours: float
+    per_person_day: float | None
+    days: list[InterruptionDay]
+    advice: list[AdviceOut]
+
+
+class ClientRow(Response):
+    client: str
+    name: str
+    revenue: float | None
+    agent_cost: float | None
+    back_office_hours: float
+    back_office_cost: float
+    gross_margin: float | None
+    margin_share: float | None
+    people: int
+
+
+class SuppressedClient(Response):
+    client: str
+    name: str
+    revenue: float | None
+    agent_cost: float | None
+    suppressed: Literal[True]
+    reason: str
+
+
+class Clients(Response):
+    """Back-office hours, cost and margin per client for a month."""
+
+    month: str
+    currency: str
+    hourly_rate: float
+    clients: list[ClientRow | SuppressedClient]
+
+
+class ReviewRow(Response):
+    function: str
+    name: str
+    hours_per_unit: float | None
+    previous_hours_per_unit: float | None
+    change: float | None
+    units: float
+    previous_units: float
+    units_change: float | None
+    cause: Literal["volume_spike", "efficiency_decline", "improved", "steady"] | None
+
+
+class Focus(Response):
+    function: str
+    name: str
+    hours_per_unit: float
+    reasonable_high: float
+    gap: float
+    gap_ratio: float
+
+
+class MonthlyReview(Response):
+    """This month against last, per function, and the one to improve next."""
+
+    month: str
+    previous_month: str
+    team: str | None
+    functions: list[ReviewRow]
+    focus: Focus | None
+
+
+class SuppressedMonth(Response):
+    """Too few people in this group to show its figures."""
+
+    month: str
+    team: str | None
+    suppressed: Literal[True]
+    reason: str
+
+
+class Distribution(Response):
+    min: float
+    p25: float
+    median: float
+    p75: float
+    max: float
+
+
+class PersonLoad(Response):
+    person: str
+    hours: float
+    weekly_hours: float
+    vs_median: float | None
+    status: Literal["overload", "unused_capacity", "balanced"]
+
+
+class Workload(Dated):
+    """Hours per person against the team and the contracted week."""
+
+    people: int
+    weeks: float
+    weekly_hours_target: float
+    median_weekly_hours: float | None
+    overloaded: int
+    unused_capacity: int
+    balanced: int
+    distribution: Distribution | None
+    individual_reports: bool
+    persons: list[PersonLoad] | None
+
+
+class AppHours(Response):
+    app: str
+    hours: float
+
+
+class Uncategorised(Response):
+    """Apps no rule matched, by name only."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    from_: date = Field(alias="from")
+    to: date
+    apps: list[AppHours]
+
+
+class WeekHours(Response):
+    week: date
+    category: str
+    hours: float
+
+
+class Overview(Dated):
+    """Hours by category per week, tracked against target hours."""
+
+    people: int
+    weeks: list[WeekHours]
+    tracked_hours: float
+    target_hours: float
+
+
+# Each report answers its figures, or `suppressed` in their place.
+class TimePerUnitReport(RootModel[TimePerUnit | Suppressed]):
+    """Hours per output unit per function, or suppressed."""
+
+
+class InterruptionsReport(RootModel[Interruptions | Suppressed]):
+    """Interruptions and their cost, or suppressed."""
+
+
+class MonthlyReviewReport(RootModel[MonthlyReview | SuppressedMonth]):
+    """The monthly review, or suppressed."""
+
+
+class WorkloadReport(RootModel[Workload | Suppressed]):
+    """Workload balance, or suppressed."""
+
+
+class OverviewReport(RootModel[Overview | Suppressed]):
+    """Hours by function per week, or suppressed."""

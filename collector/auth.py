@@ -1,0 +1,80 @@
+"""Who is calling: a device (its token), or a manager/admin (API key or session).
+
+Every API view declares which of these it needs; `authenticate` answers with
+the caller or raises the right 401/403 with a JSON body.
+"""
+
+from __future__ import annotations
+
+from flask import g, request, session
+
+from collector.api.errors import ApiError
+from collector.db import get_store
+from collector.store.accounts import Device, Principal
+
+UNAUTHORISED = {"WWW-Authenticate": 'Bearer realm="backlight"'}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def current_device() -> Device:
+    token = bearer_token()
+    device = get_store().device_by_token(token) if token else None
+    if device is None:
+        raise ApiError(
+            401, "unauthorised", "a valid device token is required", headers=UNAUTHORISED
+        )
+    g.device = device
+    return device
+
+
+def current_principal(role: str = "manager") -> Principal:
+    """A manager or admin; ``role="admin"`` refuses managers with 403."""
+    store = get_store()
+    principal = None
+    token = bearer_token()
+    if token:
+        principal = store.principal_for_api_key(token)
+    elif session.get("user_id") is not None:
+        principal = store.principal_for_user(int(session["user_id"]))
+    if principal is None:
+        raise ApiError(
+            401,
+            "unauthorised",
+            "an API key or a signed-in session is required",
+            headers=UNAUTHORISED,
+        )
+    if role == "admin" and not principal.is_admin:
+        raise ApiError(403, "forbidden", "this needs an admin")
+    g.principal = principal
+    return principal
+
+
+def team_scope(principal: Principal, team: str | None) -> tuple[list[int] | None, str | None]:
+    """The team ids a report covers. None means every team (admins only).
+
+    A manager asking for another team's figures gets 403, whether or not the
+    team exists, so team names do not leak.
+    """
+    store = get_store()
+    if team is None:
+        if principal.is_admin:
+            return None, None
+        return sorted(principal.team_ids), None
+    team_id = store.team_id(team)
+    if not principal.is_admin and (team_id is None or team_id not in principal.team_ids):
+        raise ApiError(403, "forbidden", f"team {team!r} is not one of yours")
+    if team_id is None:
+        raise ApiError(
+            404,
+            "not_found",
+            f"team: no team named {team!r}",
+            [{"field": "team", "message": "no such team"}],
+        )
+    return [team_id], team

@@ -1,0 +1,303 @@
+"""`backlight-collector`: the operator's commands (DESIGN §8).
+
+Every command takes --db, falling back to $BACKLIGHT_DB, then to the
+per-user data directory. Commands that print a secret print it alone on
+stdout, so scripts can capture it; everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from collector import default_db_path
+from collector.settings import SETTINGS, SettingError
+from collector.store import Store, open_store
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite file (default: $BACKLIGHT_DB, then the per-user data directory).",
+)
+
+
+def _store(db_path: Path | None) -> Store:
+    path = Path(db_path) if db_path else Path(default_db_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return open_store(path)
+
+
+def _team_ids(store: Store, names: tuple[str, ...]) -> list[int]:
+    ids = []
+    for name in names:
+        team_id = store.team_id(name)
+        if team_id is None:
+            raise click.UsageError(f"no team named {name!r}; add it with `team add {name}`")
+        ids.append(team_id)
+    return ids
+
+
+@click.group()
+@click.version_option(package_name="backlight")
+def main() -> None:
+    """Backlight collector: API, reports and administration."""
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
+    """Serve the API and dashboard with waitress (a production WSGI server)."""
+    from waitress import serve as waitress_serve
+
+    from collector import create_app
+
+    path = str(db_path or default_db_path())
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    app = create_app({"DATABASE": path})
+    threading.Thread(target=_purge_daily, args=(path,), daemon=True, name="retention").start()
+    click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="backlight",
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+def _purge_daily(path: str) -> None:
+    """Retention runs at start and then once a day, in the background."""
+    while True:
+        try:
+            purge_once(path)
+        except Exception as exc:  # keep serving; the next day tries again
+            print(f"retention purge failed: {exc}", file=sys.stderr)
+        time.sleep(86_400)
+
+
+def purge_once(path: str) -> dict[str, int]:
+    store = open_store(path)
+    try:
+        days = store.settings()["retention_days"]
+        cutoff = datetime.now(UTC) - timedelta(days=days)
+        counts = store.purge_before(cutoff)
+        if any(counts.values()):
+            store.audit("system", "retention.purge", cutoff.date().isoformat(), counts)
+        return counts
+    finally:
+        store.close()
+
+
+@main.command()
+@db_option
+def purge(db_path: Path | None) -> None:
+    """Delete personal data older than retention_days now."""
+    path = str(db_path or default_db_path())
+    click.echo(json.dumps(purge_once(path)))
+
+
+@main.command()
+@db_option
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has people already.")
+@click.option("--people", default=27, show_default=True, type=int)
+@click.option("--days", default=92, show_default=True, type=int)
+@click.option("--seed", default=7, show_default=True, type=int)
+def demo(db_path: Path | None, if_empty: bool, people: int, days: int, seed: int) -> None:
+    """Fill a database with a realistic synthetic organisation."""
+    from collector.demo import fill
+
+    store = _store(db_path)
+    if if_empty and store.one("SELECT 1 FROM people LIMIT 1"):
+        click.echo("demo: the database has data already; left as it is", err=True)
+        return
+    summary = fill(
+        store, people=people, days=days, seed=seed, progress=lambda m: click.echo(m, err=True)
+    )
+    notes = Path(store.path).with_name("demo-credentials.txt")
+    notes.write_text(
+        "Backlight demo\n"
+        f"  Sign in:  admin / {summary['password']}  (managers: maria, wes, carla; same password)\n"
+        f"  API key:  {summary['api_key']}  (admin; use as 'Authorization: Bearer ...')\n"
+        f"  Try:      curl -H 'Authorization: Bearer {summary['api_key']}' "
+        "http://127.0.0.1:8000/api/v1/reports/time-per-unit\n"
+    )
+    notes.chmod(0o600)
+    click.echo(
+        f"demo: {summary['people']} people, {summary['workdays']} workdays, "
+        f"{summary['segments']} segments, {summary['output_unit_rows']} output-unit rows; "
+        f"credentials in {notes}",
+        err=True,
+    )
+
+
+@main.group()
+def team() -> None:
+    """Teams: named before tokens, users or keys use them."""
+
+
+@team.command("add")
+@db_option
+@click.argument("name")
+def team_add(db_path: Path | None, name: str) -> None:
+    store = _store(db_path)
+    if store.team_id(name) is not None:
+        raise click.ClickException(f"team {name!r} exists already")
+    store.add_team(name)
+    store.audit("cli", "team.add", name)
+    click.echo(f"team {name!r} added", err=True)
+
+
+@team.command("list")
+@db_option
+def team_list(db_path: Path | None) -> None:
+    for t in _store(db_path).teams():
+        click.echo(f"{t['name']}\t{t['people']} people")
+
+
+@main.group()
+def user() -> None:
+    """Web accounts for admins and managers."""
+
+
+@user.command("add")
+@db_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "manager"]), required=True)
+@click.option("--team", "teams", multiple=True, help="A team the manager sees (repeatable).")
+def user_add(db_path: Path | None, name: str, role: str, teams: tuple[str, ...]) -> None:
+    """The password is read from stdin (one line)."""
+    store = _store(db_path)
+    if role == "manager" and not teams:
+        raise click.UsageError("a manager needs at least one --team")
+    if store.user_row(name) is not None:
+        raise click.ClickException(f"user {name!r} exists already")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 10:
+        raise click.ClickException("the password must be at least 10 characters")
+    store.add_user(name, role, password, _team_ids(store, teams))
+    store.audit("cli", "user.add", name, {"role": role, "teams": list(teams)})
+    click.echo(f"user {name!r} added as {role}", err=True)
+
+
+@main.group()
+def token() -> None:
+    """Enrollment tokens for installing agents."""
+
+
+@token.command("create")
+@db_option
+@click.option("--team", required=True)
+@click.option("--uses", type=click.IntRange(min=1), default=None, help="Default: unlimited.")
+@click.option("--expires", type=click.FloatRange(min=0, min_open=True), default=None, help="Days.")
+def token_create(db_path: Path | None, team: str, uses: int | None, expires: float | None) -> None:
+    """Print a new enrollment token, and nothing else, on stdout."""
+    store = _store(db_path)
+    (team_id,) = _team_ids(store, (team,))
+    secret = store.create_enrollment_token(team_id, uses, expires)
+    store.audit("cli", "token.create", team, {"uses": uses, "expires_days": expires})
+    click.echo(secret)
+
+
+@main.group()
+def apikey() -> None:
+    """API keys for scripts and integrations."""
+
+
+@apikey.command("create")
+@db_option
+@click.option("--role", type=click.Choice(["admin", "manager"]), required=True)
+@click.option("--team", "teams", multiple=True)
+@click.option("--label", default="")
+def apikey_create(db_path: Path | None, role: str, teams: tuple[str, ...], label: str) -> None:
+    """Print a new API key, and nothing else, on stdout."""
+    store = _store(db_path)
+    if role == "manager" and not teams:
+        raise click.UsageError("a manager key needs at least one --team")
+    secret = store.create_api_key(role, _team_ids(store, teams), label)
+    store.audit("cli", "apikey.create", label, {"role": role, "teams": list(teams)})
+    click.echo(secret)
+
+
+@main.group()
+def settings() -> None:
+    """Organisation settings (DESIGN §4)."""
+
+
+@settings.command("set")
+@db_option
+@click.argument("pairs", nargs=-1, required=True)
+def settings_set(db_path: Path | None, pairs: tuple[str, ...]) -> None:
+    """KEY=VALUE ...; all are checked before any is stored."""
+    changes = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.UsageError(f"{pair!r}: expected KEY=VALUE")
+        changes[key.strip()] = value.strip()
+    store = _store(db_path)
+    try:
+        store.set_settings(changes)
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
+    store.audit("cli", "settings.set", "", changes)
+    for key in changes:
+        click.echo(f"{key} = {json.dumps(store.settings()[key])}", err=True)
+
+
+@settings.command("show")
+@db_option
+def settings_show(db_path: Path | None) -> None:
+    values = _store(db_path).settings()
+    for key, s in SETTINGS.items():
+        click.echo(f"{key} = {json.dumps(values[key])}\t# {s.help}")
+
+
+@main.group()
+def units() -> None:
+    """Output units: the work completed per function."""
+
+
+@units.command("import")
+@db_option
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+def units_import(db_path: Path | None, csv_file) -> None:
+    """Import a CSV; if any row is bad, nothing is stored and every bad row is listed."""
+    from collector.output_units import UnitsRejected, parse_csv, resolve_units
+
+    store = _store(db_path)
+    try:
+        rows = resolve_units(store, parse_csv(csv_file.read()), None, prefix="rows")
+    except UnitsRejected as exc:
+        for f in exc.fields:
+            click.echo(f"{f['field'].replace('rows.', 'row ', 1)}: {f['message']}", err=True)
+        raise click.ClickException(f"{len(exc.fields)} problem(s); nothing was stored") from None
+    with store.write():
+        n = store.add_output_units(rows, "csv", "cli")
+        store.audit("cli", "output_units.add", "csv", {"rows": n})
+    click.echo(f"{n} rows imported", err=True)
+
+
+@units.command("export")
+@db_option
+@click.option("--from", "start", required=True)
+@click.option("--to", "end", required=True)
+def units_export(db_path: Path | None, start: str, end: str) -> None:
+    from collector.output_units import csv_rows
+
+    click.echo(csv_rows(_store(db_path), None, start, end), nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+"""A realistic synthetic organisation, made through the real paths.
+
+People are enrolled with real enrollment tokens and grant consent; their
+days are simulated as window samples (app + title + idle time) that go
+through the agent's own rules and segment builder, and the segments are
+validated as wire JSON and stored by the same ingest as the API. So the
+demo exercises what production runs, and every report has content.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from collector.store import Store
+from shared.payload import MAX_SEGMENTS_PER_BATCH, SummaryBatch
+from shared.rules import RuleSet
+from shared.segments import Sample, SegmentBuilder
+
+ZONE = ZoneInfo("Europe/London")
+SAMPLE_S = 60  # one simulated look a minute keeps the demo quick to build
+DEMO_PASSWORD = "backlight-demo"
+
+#: Windows that the default rule pack maps to each category.
+WINDOWS: dict[str, list[tuple[str, str]]] = {
+    "scheduling": [("excel", "Weekly schedule v3 - Excel"), ("chrome", "Deputy - Roster")],
+    "timesheet_review": [
+        ("chrome", "Timesheet approval - Chrome"),
+        ("excel", "Timesheets wk - Excel"),
+    ],
+    "payroll": [("excel", "Payroll run - Excel"), ("chrome", "Paychex Flex - Chrome")],
+    "qa_evaluation": [("chrome", "Calabrio QM - Evaluation form")],
+    "reporting": [
+        ("pbidesktop", "Ops weekly dashboard - Power BI"),
+        ("excel", "Weekly ops report - Excel"),
+    ],
+    "onboarding": [("chrome", "New hire provisioning - BambooHR")],
+    "leave_management": [("chrome", "Leave requests - HR portal")],
+    "invoicing": [("qbw", "QuickBooks - Invoice 1042")],
+    "compliance": [("chrome", "Compliance audit checklist - SharePoint")],
+    "communication": [
+        ("outlook", "Inbox - Outlook"),
+        ("teams", "Chat | Microsoft Teams"),
+        ("slack", "Slack - ops"),
+    ],
+    "meetings": [("zoom", "Zoom Meeting")],
+    "non_work": [("chrome", "YouTube - Chrome")],
+    "other_work": [("winword", "Document1 - Word")],
+    "uncategorised": [
+        ("keepass", "KeePass"),
+        ("acmecrm", "AcmeCRM - Accounts"),
+        ("snippingtool", "Snip"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    name: str
+    manager: str
+    mix: dict[str, float]  # share of focused work per function
+    clients: bool = False
+
+
+TEAMS = [
+    TeamPlan(
+        "Payroll & HR",
+        "maria",
+        {
+            "payroll": 0.3,
+            "timesheet_review": 0.2,
+            "onboarding": 0.15,
+            "leave_management": 0.15,
+            "compliance": 0.1,
+            "reporting": 0.1,
+        },
+    ),
+    TeamPlan(
+        "Workforce planning",
+        "wes",
+        {"scheduling": 0.35, "qa_evaluation": 0.35, "reporting": 0.2, "timesheet_review": 0.1},
+    ),
+    TeamPlan(
+        "Client services",
+        "carla",
+        {"invoicing": 0.35, "reporting": 0.3, "compliance": 0.15, "qa_evaluation": 0.2},
+        clients=True,
+    ),
+]
+
+#: Seed 001's BPO example: client A, B (same revenue, more back office), C.
+CLIENTS = [
+    ("client-a", "Client A", 50_000, 35_000, 0.22),
+    ("client-b", "Client B", 50_000, 35_000, 0.45),
+    ("client-c", "Client C", 30_000, 20_000, 0.33),
+]
+
+#: Hours per output unit each function runs at, before and in the last month.
+#: Chosen to land in different benchmark bands, with one efficiency decline
+#: (scheduling) and one volume spike (onboarding) for the monthly review.
+PACE = {
+    "scheduling": (6.5, 7.5),
+    "timesheet_review": (0.03, 0.03),
+    "payroll": (5.0, 5.0),
+    "qa_evaluation": (0.5, 0.48),
+    "reporting": (1.6, 1.5),
+    "onboarding": (3.2, 3.6),
+    "leave_management": (0.2, 0.2),
+    "invoicing": (2.4, 2.6),
+    "compliance": (6.0, 5.5),
+}
+CORRECTIONS = {
+    "payroll": 0.03,
+    "timesheet_review": 0.01,
+    "reporting": 0.08,
+    "invoicing": 0.05,
+    "scheduling": 0.04,
+    "onboarding": 0.06,
+}
+
+
+def _workdays(days: int) -> list[date]:
+    today = date.today()
+    out = [today - timedelta(days=n) for n in range(days, 0, -1)]
+    return [d for d in out if d.weekday() < 5]
+
+
+class _Person:
+    def __init__(self, rng: random.Random, team: TeamPlan):
+        self.team = team
+        self.interruptions_per_hour = rng.uniform(0.4, 1.4)
+        self.hours = rng.uniform(7.0, 9.2)
+        self.start_minute = rng.randint(7 * 60 + 45, 9 * 60 + 15)
+
+
+def _day_samples(rng: random.Random, person: _Person, day: date) -> list[tuple[Sample, str | None]]:
+    """A day as (sample, current client) pairs: focus blocks, interruptions,
+    meetings, a lunch break with the screen locked, a little non-work."""
+    t = datetime.combine(day, time(0), ZONE) + timedelta(minutes=person.start_minute)
+    end = t + timedelta(hours=person.hours)
+    lunch = t + timedelta(hours=rng.uniform(3.5, 4.5))
+    out: list[tuple[Sample, str | None]] = []
+    functions, weights = zip(*person.team.mix.items(), strict=True)
+
+    def emit(category: str, minutes: float, client: str | None, idle: bool = False) -> None:
+        nonlocal t
+        app, title = rng.choice(WINDOWS[category])
+        for i in range(max(1, round(minutes))):
+            idle_s = 60.0 * (i + 1) if idle else rng.uniform(0, 20)
+            keys = 0 if idle else rng.randint(10, 90)
+            out.append(
+                (Sample(t, app, title, idle_s, keys, 0 if idle else rng.randint(1, 15)), client)
+            )
+            t += timedelta(seconds=SAMPLE_S)
+
+    if rng.random() < 0.5:
+        emit("meetings", rng.choice([15, 30]), None)
+    while t < end:
+        if lunch <= t < lunch + timedelta(hours=1):
+            t = lunch + timedelta(minutes=rng.randint(35, 55))  # locked screen: no samples
+            lunch = end
+            continue
+        function = rng.choices(functions, weights)[0]
+        client = None
+        if person.team.clients and function in ("invoicing", "reporting", "qa_evaluation"):
+            client = rng.choices([c[0] for c in CLIENTS], [c[4] for c in CLIENTS])[0]
+        block = rng.uniform(20, 80)
+        while block > 0 and t < end:
+            run = min(block, rng.expovariate(person.interruptions_per_hour / 60))
+            emit(function, run, client)
+            block -= run
+            if block > 0:
+                away = rng.choices(["communication", "non_work", "meetings"], [0.85, 0.1, 0.05])[0]
+                emit(away, rng.uniform(2, 9), None)
+        roll = rng.random()
+        if roll < 0.08:
+            emit("other_work", rng.uniform(5, 20), None)
+        elif roll < 0.12:
+            emit("uncategorised", rng.uniform(3, 12), None)
+        elif roll < 0.16:
+            emit("communication", 6, None, idle=True)  # away from the desk
+        elif roll < 0.2:
+            emit("meetings", rng.choice([30, 45, 60]), None)
+    return out
+
+
+def _segments_for(rules: RuleSet, samples: list[tuple[Sample, str | None]]) -> list[dict]:
+    builder = SegmentBuilder(rules, idle_after_s=300, max_gap_s=SAMPLE_S * 1.5)
+    segs = []
+    for sample, client in samples:
+        builder.default_client = client
+        segs += builder.add(sample)
+    segs += builder.close()
+    return [s.to_payload() for s in segs]
+
+
+def fill(
+    store: Store,
+    people: int = 27,
+    days: int = 92,
+    seed: int = 7,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict:
+    rng = random.Random(seed)
+    store.set_settings({"operation.size": 50, "privacy.min_group_size": 5})
+    version, rule_dicts = store.current_rules()
+    rules = RuleSet.from_dicts(rule_dicts, version)
+    s = store.settings()
+
+    team_ids = {}
+    for plan in TEAMS:
+        team_ids[plan.name] = store.team_id(plan.name) or store.add_team(plan.name)
+    store.add_user("admin", "admin", DEMO_PASSWORD, [])
+    for plan in TEAMS:
+        store.add_user(plan.manager, "manager", DEMO_PASSWORD, [team_ids[plan.name]])
+    api_key = store.create_api_key("admin", [], "demo")
+
+    from collector.policy import build
+
+    consent_version = build(store)["consent"]["version"]
+    workdays = _workdays(days)
+    months = sorted({d.strftime("%Y-%m") for d in workdays})
+    for key, name, revenue, agent_cost, _share in CLIENTS:
+        store.upsert_client(key, name)
+        for month in months:
+            store.set_financials(key, month, revenue, agent_cost)
+
+    devices = []
+    names = iter(_NAMES)
+    for i in range(people):
+        plan = TEAMS[i % len(TEAMS)]
+        token = store.create_enrollment_token(team_ids[plan.name], 1, 1)
+        user = next(names)
+        device_id, device_token = store.enroll(token, f"{user.lower()}-pc", "linux", "demo", user)
+        store.record_consent(device_id, "granted", consent_version, datetime.now(ZONE).isoformat())
+        devices.append((store.device_by_token(device_token), _Person(rng, plan)))
+
+    hours: dict[tuple[str, str, str | None, date], float] = defaultdict(float)
+    total = 0
+    for n, (device, person) in enumerate(devices, 1):
+        for day in workdays:
+            if rng.random() < 0.04:  # leave, sickness
+                continue
+            segs = _segments_for(rules, _day_samples(rng, person, day))
+            for seg in segs:
+                if seg["state"] == "active":
+                    length = datetime.fromisoformat(seg["end"]) - datetime.fromisoformat(
+                        seg["start"]
+                    )
+                    hours[(person.team.name, seg["category"], seg["client"], day)] += (
+                        length.total_seconds() / 3600
+                    )
+            for i in range(0, len(segs), MAX_SEGMENTS_PER_BATCH):
+                body = {
+                    "batch_id": uuid.uuid4().hex,
+                    "sent_at": datetime.now(ZONE).isoformat(),
+                    "rules_version": version,
+                    "timezone": "Europe/London",
+                    "segments": segs[i : i + MAX_SEGMENTS_PER_BATCH],
+                }
+                batch = SummaryBatch.model_validate_json(json.dumps(body))
+                total += store.ingest(
+                    device,
+                    batch,
+                    min_focus_s=s["interruptions.min_focus_s"],
+                    max_away_s=s["interruptions.max_away_s"],
+                )[0]
+        progress(f"demo: {n}/{len(devices)} people simulated")
+
+    units = _output_units(rng, hours, team_ids, workdays)
+    store.add_output_units(units, "demo", "demo")
+    store.audit("demo", "demo.fill", "", {"people": people, "days": days, "segments": total})
+    return {
+        "people": people,
+        "workdays": len(workdays),
+        "segments": total,
+        "output_unit_rows": len(units),
+        "api_key": api_key,
+        "password": DEMO_PASSWORD,
+    }
+
+
+def _output_units(rng, hours, team_ids, workdays) -> list[dict]:
+    """Units per team, function, client and week, from the hours at each function's pace."""
+    last_month = workdays[-1].strftime("%Y-%m")
+    weekly: dict[tuple[str, str, str | None, date], float] = defaultdict(float)
+    for (team, category, client, day), h in hours.items():
+        if category in PACE:
+            weekly[
+                (team, category, client, day - timedelta(days=day.weekday()) + timedelta(days=4))
+            ] += h
+    rows = []
+    for (team, function, client, friday), h in sorted(weekly.items(), key=lambda kv: str(kv[0])):
+        earlier, latest = PACE[function]
+        pace = latest if friday.strftime("%Y-%m") == last_month else earlier
+        units = round(h / pace * rng.uniform(0.9, 1.1), 1)
+        if function == "onboarding" and friday.strftime("%Y-%m") == last_month:
+            units = round(units * 1.25, 1)  # a hiring wave: more hires, each a little slower
+        if units <= 0:
+            continue
+        corrections = round(units * CORRECTIONS.get(function, 0.02) * rng.uniform(0.5, 1.5), 1)
+        rows.append(
+            {
+                "date": friday.isoformat(),
+                "function": function,
+                "team_id": team_ids[team],
+                "person_id": None,
+                "client_key": client,
+                "units": units,
+                "corrections": min(corrections, units),
+            }
+        )
+    return rows
+
+
+_NAMES = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kemi",
+    "Liam",
+    "Mei",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Vik",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zoe",
+    "Alba",
+    "Bram",
+    "Cleo",
+    "Dara",
+    "Emil",
+    "Fern",
+    "Gabe",
+    "Hana",
+    "Ivo",
+    "Jade",
+    "Kai",
+    "Lena",
+    "Milo",
+    "Nora",
+] + [f"Person {i}" for i in range(41, 2001)]

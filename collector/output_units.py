@@ -1,0 +1,157 @@
+"""Output units in: from the API, a CSV file, or an employee's own log.
+
+Names in the input (team, employee, client) are resolved here; any row that
+does not resolve fails the whole input, with every bad row named, and
+nothing is stored (the caller stores only a list that came back clean).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from collector.api.errors import ApiError, from_validation
+from collector.api.models import MyUnit, OutputUnit
+
+if TYPE_CHECKING:
+    from collector.store import Store
+    from collector.store.accounts import Device, Principal
+
+CSV_COLUMNS = ["date", "function", "units", "corrections", "team", "employee", "client"]
+MAX_CSV_ROWS = 10_000
+
+
+class UnitsRejected(ApiError):
+    def __init__(self, fields: list[dict]):
+        shown = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+        more = f" (and {len(fields) - 3} more)" if len(fields) > 3 else ""
+        super().__init__(400, "invalid_request", f"nothing was stored: {shown}{more}", fields)
+
+
+def _resolve(
+    store: Store, item: OutputUnit, where: str, principal: Principal | None
+) -> tuple[dict | None, list[dict]]:
+    errors = []
+    team_id = person_id = None
+    if item.team is not None:
+        team_id = store.team_id(item.team)
+        if team_id is None:
+            errors.append({"field": f"{where}.team", "message": f"no team named {item.team!r}"})
+    if item.employee is not None:
+        candidates = [
+            p for p in store.people([team_id] if team_id else None) if p["name"] == item.employee
+        ]
+        if len(candidates) == 1:
+            person_id, team_id = candidates[0]["id"], candidates[0]["team_id"]
+        elif not candidates:
+            errors.append({"field": f"{where}.employee", "message": "no such employee"})
+        else:
+            errors.append({"field": f"{where}.employee", "message": "in several teams; give team"})
+    if item.client is not None and not store.client_exists(item.client):
+        errors.append({"field": f"{where}.client", "message": "no such client; create it first"})
+    if item.corrections > item.units:
+        errors.append({"field": f"{where}.corrections", "message": "more corrections than units"})
+    if principal is not None and not principal.is_admin and not errors:
+        if team_id is None:
+            errors.append({"field": f"{where}.team", "message": "managers record units for a team"})
+        elif team_id not in principal.team_ids:
+            raise ApiError(403, "forbidden", f"{where}.team: not one of your teams")
+    if errors:
+        return None, errors
+    return {
+        "date": item.date.isoformat(),
+        "function": item.function,
+        "team_id": team_id,
+        "person_id": person_id,
+        "client_key": item.client,
+        "units": item.units,
+        "corrections": item.corrections,
+    }, []
+
+
+def resolve_units(
+    store: Store, items: list[OutputUnit], principal: Principal | None, prefix: str = "items"
+) -> list[dict]:
+    rows, errors = [], []
+    for i, item in enumerate(items):
+        row, bad = _resolve(store, item, f"{prefix}.{i}", principal)
+        errors += bad
+        if row:
+            rows.append(row)
+    if errors:
+        raise UnitsRejected(errors)
+    return rows
+
+
+def resolve_my_units(store: Store, device: Device, items: list[MyUnit]) -> list[dict]:
+    """An employee logs work for themself, in their own team."""
+    full = [
+        OutputUnit(
+            date=i.date,
+            function=i.function,
+            units=i.units,
+            corrections=i.corrections,
+            client=i.client,
+        )
+        for i in items
+    ]
+    rows = resolve_units(store, full, None)
+    for row in rows:
+        row["team_id"], row["person_id"] = device.team_id, device.person_id
+    return rows
+
+
+def parse_csv(text: str) -> list[OutputUnit]:
+    """Parse a CSV with a header row; errors name the file's row (header = row 1)."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise UnitsRejected([{"field": "rows.1", "message": "empty file; expected a header row"}])
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    missing = [c for c in ("date", "function", "units") if c not in header]
+    if unknown or missing:
+        problems = []
+        if unknown:
+            problems.append(f"unknown columns {', '.join(unknown)}")
+        if missing:
+            problems.append(f"missing columns {', '.join(missing)}")
+        raise UnitsRejected([{"field": "rows.1", "message": "; ".join(problems)}])
+    items, errors = [], []
+    for n, raw in enumerate(reader, start=2):
+        if n - 1 > MAX_CSV_ROWS:
+            raise UnitsRejected(
+                [{"field": f"rows.{n}", "message": f"more than {MAX_CSV_ROWS} rows"}]
+            )
+        if None in raw:
+            errors.append({"field": f"rows.{n}", "message": "more cells than columns"})
+            continue
+        values = {k.strip(): (v or "").strip() for k, v in raw.items()}
+        data: dict = {k: v for k, v in values.items() if v != ""}
+        try:
+            for key in ("units", "corrections"):
+                if key in data:
+                    data[key] = float(data[key])
+        except ValueError:
+            errors.append({"field": f"rows.{n}.{key}", "message": "not a number"})
+            continue
+        try:
+            items.append(OutputUnit.model_validate(data, strict=False))
+        except ValidationError as exc:
+            errors += from_validation(exc, prefix=f"rows.{n}").fields
+    if errors:
+        raise UnitsRejected(errors)
+    if not items:
+        raise UnitsRejected([{"field": "rows.2", "message": "no data rows"}])
+    return items
+
+
+def csv_rows(store: Store, team_ids: list[int] | None, start: str, end: str) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for r in store.output_units(team_ids, start, end):
+        writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return out.getvalue()

@@ -1,0 +1,54 @@
+"""The policy handed to agents, and the consent text they show."""
+
+from __future__ import annotations
+
+from collector.store import Store
+
+
+def consent_text(settings: dict) -> str:
+    """Plain words, from the organisation's own settings (DESIGN §5)."""
+    group = settings["privacy.min_group_size"]
+    individual = settings["privacy.individual_reports"]
+    who = (
+        "Managers see reports about groups of at least {n} people. Your organisation has turned "
+        "on individual reports, so your manager can also see your own totals."
+        if individual
+        else "Managers see reports about groups of at least {n} people, never about you alone."
+    ).format(n=group)
+    return "\n\n".join(
+        [
+            "Backlight helps your team see where back-office time goes, so processes, "
+            "not people, can be fixed.",
+            "What is read on this computer: which application is in front and its window title, "
+            "only to sort your time into work functions such as payroll or scheduling; and how "
+            "many keys you press and how often you use the mouse, never which keys.",
+            "What is sent: time per function, the application's name, and those counts. Never "
+            "window titles, keys, screenshots, web addresses or the contents of files.",
+            f"Who sees what: {who} You can always see your own day in the tray.",
+            f"How long it is kept: detailed records for {settings['retention_days']} days, then "
+            "they are deleted.",
+            "You can pause tracking for 15, 30 or 60 minutes or until you resume, and withdraw "
+            "your consent at any time from the tray menu. Nothing is tracked until you agree.",
+        ]
+    )
+
+
+def build(store: Store) -> dict:
+    s = store.settings()
+    version, rules = store.current_rules()
+    text = consent_text(s)
+    return {
+        "rules_version": version,
+        "rules": rules,
+        "consent": {"version": store.consent_version(text), "text": text},
+        "privacy": {
+            "min_group_size": s["privacy.min_group_size"],
+            "individual_reports": s["privacy.individual_reports"],
+            "retention_days": s["retention_days"],
+        },
+        "agent": {
+            "upload_interval_s": s["agent.upload_interval_s"],
+            "idle_after_s": s["agent.idle_after_s"],
+        },
+        "clients": [{"key": c["key"], "name": c["name"]} for c in store.clients()],
+    }

@@ -1,0 +1,237 @@
+"""Report bodies: store queries in, metric functions over them, privacy applied.
+
+The API and the dashboard both call these, so a figure on a page is the
+figure the API gives. Every report first counts the people behind it and
+answers "suppressed" when the group is smaller than privacy.min_group_size.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from collector.metrics import (
+    ClientMonth,
+    UnitTotals,
+    client_margins,
+    interruption_advice,
+    interruption_cost,
+    monthly_review,
+    suppression,
+    time_per_unit,
+    workload,
+)
+from collector.store import Store
+
+
+def month_bounds(month: str) -> tuple[str, str]:
+    year, mon = (int(p) for p in month.split("-"))
+    last = calendar.monthrange(year, mon)[1]
+    return f"{month}-01", f"{month}-{last:02d}"
+
+
+def previous_month(month: str) -> str:
+    year, mon = (int(p) for p in month.split("-"))
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+def default_range(start: date | None, end: date | None, days: int = 28) -> tuple[date, date]:
+    end = end or date.today()
+    start = start or end - timedelta(days=days - 1)
+    return start, end
+
+
+def _head(start: str, end: str, team: str | None) -> dict[str, Any]:
+    return {"from": start, "to": end, "team": team}
+
+
+def _suppressed(store: Store, people: int) -> dict | None:
+    s = store.settings()
+    if s["privacy.individual_reports"] and people > 0:
+        return None
+    return suppression(people, s["privacy.min_group_size"])
+
+
+def time_per_unit_report(
+    store: Store, team_ids: list[int] | None, team: str | None, start: str, end: str
+) -> dict:
+    people = store.people_tracked(team_ids, start, end)
+    hidden = _suppressed(store, people)
+    if hidden:
+        return {**_head(start, end, team), **hidden}
+    size = store.settings()["operation.size"]
+    return {
+        **_head(start, end, team),
+        "people": people,
+        "operation_size": size,
+        "functions": _function_rows(store, team_ids, start, end, size),
+    }
+
+
+def _function_rows(
+    store: Store, team_ids: list[int] | None, start: str, end: str, size: int
+) -> list[dict]:
+    hours = store.hours_by_category(team_ids, start, end)
+    units = {
+        f: UnitTotals(u, c) for f, (u, c) in store.units_by_function(team_ids, start, end).items()
+    }
+    return time_per_unit(hours, units, size)
+
+
+def interruptions_report(
+    store: Store, team_ids: list[int] | None, team: str | None, start: str, end: str
+) -> dict:
+    people = store.people_tracked(team_ids, start, end)
+    hidden = _suppressed(store, people)
+    if hidden:
+        return {**_head(start, end, team), **hidden}
+    s = store.settings()
+    params = {
+        "recovery_min_s": s["interruptions.recovery_min_s"],
+        "recovery_max_s": s["interruptions.recovery_max_s"],
+        "hourly_rate": s["cost.hourly_rate"],
+    }
+    rows = store.interruption_days(team_ids, start, end)
+    days = []
+    for r in rows:
+        cost = interruption_cost(r["count"], r["away_s"], r["working_s"], **params)
+        days.append(
+            {
+                "day": r["day"],
+                "count": r["count"],
+                "away_minutes": r["away_s"] / 60,
+                "task_switches": r["task_switches"],
+                "tracked_hours": r["working_s"] / 3600,
+                "people": r["people"],
+                "lost_minutes_low": cost["lost_minutes_low"],
+                "lost_minutes_high": cost["lost_minutes_high"],
+            }
+        )
+    count = sum(r["count"] for r in rows)
+    tracked_s = sum(r["working_s"] for r in rows)
+    person_days = sum(r["people"] for r in rows)
+    total = interruption_cost(count, sum(r["away_s"] for r in rows), tracked_s, **params)
+    per_person_day = count / person_days if person_days else None
+    return {
+        **_head(start, end, team),
+        **total,
+        "people": people,
+        "currency": s["cost.currency"],
+        "task_switches": sum(r["task_switches"] for r in rows),
+        "tracked_hours": tracked_s / 3600,
+        "per_person_day": per_person_day,
+        "days": days,
+        "advice": interruption_advice(per_person_day or 0.0, total["share_of_tracked_high"]),
+    }
+
+
+def clients_report(store: Store, month: str) -> dict:
+    s = store.settings()
+    start, end = month_bounds(month)
+    hours = store.client_hours(start, end)
+    money = store.financials(month)
+    names = {c["key"]: c["name"] for c in store.clients()}
+    keys = sorted(set(names) | set(hours), key=lambda k: names.get(k, k).lower())
+    rows = [
+        ClientMonth(
+            k,
+            names.get(k, k),
+            money[k][0] if k in money else None,
+            money[k][1] if k in money else None,
+            hours.get(k, (0.0, 0))[0],
+        )
+        for k in keys
+    ]
+    out = []
+    for row, figures in zip(rows, client_margins(rows, s["cost.hourly_rate"]), strict=True):
+        people = hours.get(row.client, (0.0, 0))[1]
+        hidden = None if people == 0 else _suppressed(store, people)
+        if hidden:
+            out.append(
+                {
+                    "client": row.client,
+                    "name": row.name,
+                    "revenue": row.revenue,
+                    "agent_cost": row.agent_cost,
+                    **hidden,
+                }
+            )
+        else:
+            out.append({**figures, "people": people})
+    return {
+        "month": month,
+        "currency": s["cost.currency"],
+        "hourly_rate": s["cost.hourly_rate"],
+        "clients": out,
+    }
+
+
+def monthly_review_report(
+    store: Store, team_ids: list[int] | None, team: str | None, month: str
+) -> dict:
+    start, end = month_bounds(month)
+    before = previous_month(month)
+    b_start, b_end = month_bounds(before)
+    people = store.people_tracked(team_ids, start, end)
+    hidden = _suppressed(store, people)
+    if hidden:
+        return {"month": month, "team": team, **hidden}
+    size = store.settings()["operation.size"]
+    review = monthly_review(
+        _function_rows(store, team_ids, start, end, size),
+        _function_rows(store, team_ids, b_start, b_end, size),
+        size,
+    )
+    return {"month": month, "previous_month": before, "team": team, **review}
+
+
+def workload_report(
+    store: Store, team_ids: list[int] | None, team: str | None, start: str, end: str
+) -> dict:
+    s = store.settings()
+    rows = store.hours_by_person(team_ids, start, end)
+    hidden = _suppressed(store, len(rows))
+    if hidden:
+        return {**_head(start, end, team), **hidden}
+    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+    weeks = days / 7
+    result = workload(
+        {f"{r['team']} / {r['person']}": r["hours"] for r in rows},
+        weeks=weeks,
+        weekly_hours=s["workload.weekly_hours"],
+    )
+    individual = bool(s["privacy.individual_reports"])
+    return {
+        **_head(start, end, team),
+        "people": len(rows),
+        "weeks": weeks,
+        "weekly_hours_target": s["workload.weekly_hours"],
+        "median_weekly_hours": result["median_weekly_hours"],
+        "overloaded": result["overloaded"],
+        "unused_capacity": result["unused_capacity"],
+        "balanced": result["balanced"],
+        "distribution": result["distribution"],
+        "individual_reports": individual,
+        "persons": result["people"] if individual else None,
+    }
+
+
+def overview_report(
+    store: Store, team_ids: list[int] | None, team: str | None, start: str, end: str
+) -> dict:
+    people = store.people_tracked(team_ids, start, end)
+    hidden = _suppressed(store, people)
+    if hidden:
+        return {**_head(start, end, team), **hidden}
+    s = store.settings()
+    weeks = store.weekly_hours_by_function(team_ids, start, end)
+    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+    tracked = sum(w["hours"] for w in weeks if w["category"] != "non_work")
+    return {
+        **_head(start, end, team),
+        "people": people,
+        "weeks": weeks,
+        "tracked_hours": tracked,
+        "target_hours": people * s["workload.weekly_hours"] * days / 7,
+    }

@@ -1,0 +1,98 @@
+"""Organisation-wide settings (DESIGN §4): their keys, defaults and limits.
+
+The keys are part of the contract, so they are declared once here and both
+the CLI (`settings set`) and the admin API validate against this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    kind: type
+    minimum: float | None = None
+    maximum: float | None = None
+    help: str = ""
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in [
+        Setting("operation.size", 50, int, 1, 1_000_000, "people the back office supports"),
+        Setting("cost.hourly_rate", 25.0, float, 0, 100_000, "back-office cost per hour"),
+        Setting("cost.currency", "USD", str, help="ISO 4217 code shown with money"),
+        Setting("workload.weekly_hours", 40.0, float, 1, 100, "contracted hours per week"),
+        Setting("privacy.min_group_size", 5, int, 1, 1000, "smallest group a report shows"),
+        Setting("privacy.individual_reports", False, bool, help="show people one by one"),
+        Setting("retention_days", 400, int, 7, 3650, "segments older than this are purged"),
+        Setting("agent.idle_after_s", 300, int, 30, 3600, "no input for this long is idle"),
+        Setting("agent.upload_interval_s", 300, int, 5, 86_400, "how often agents upload"),
+        Setting("interruptions.min_focus_s", 120, int, 0, 7200, "focus needed before a switch"),
+        Setting("interruptions.max_away_s", 900, int, 1, 7200, "longest away that still counts"),
+        Setting("interruptions.recovery_min_s", 600, int, 0, 7200, "recovery, low end"),
+        Setting("interruptions.recovery_max_s", 900, int, 0, 7200, "recovery, high end"),
+    ]
+}
+
+
+class SettingError(ValueError):
+    def __init__(self, key: str, message: str):
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+def parse_value(key: str, value: Any) -> Any:
+    """Turn a CLI string or a JSON value into the setting's type, or refuse it."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise SettingError(key, f"unknown setting; known: {', '.join(SETTINGS)}")
+    kind = setting.kind
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                parsed: Any = value
+            elif isinstance(value, str) and value.lower() in ("true", "yes", "on", "1"):
+                parsed = True
+            elif isinstance(value, str) and value.lower() in ("false", "no", "off", "0"):
+                parsed = False
+            else:
+                raise ValueError
+        elif kind is int:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            parsed = int(value)
+        elif kind is float:
+            if isinstance(value, bool):
+                raise ValueError
+            parsed = float(value)
+            if parsed != parsed or parsed in (float("inf"), float("-inf")):
+                raise ValueError
+        else:
+            if not isinstance(value, str) or not value.strip() or len(value) > 64:
+                raise ValueError
+            parsed = value.strip()
+    except (TypeError, ValueError):
+        raise SettingError(key, f"expected {kind.__name__}, got {value!r}") from None
+    if setting.minimum is not None and parsed < setting.minimum:
+        raise SettingError(key, f"must be at least {setting.minimum:g}")
+    if setting.maximum is not None and parsed > setting.maximum:
+        raise SettingError(key, f"must be at most {setting.maximum:g}")
+    return parsed
+
+
+def check_consistency(values: dict[str, Any]) -> None:
+    """Cross-key rules: a range must not be upside down."""
+    if values["interruptions.recovery_min_s"] > values["interruptions.recovery_max_s"]:
+        raise SettingError(
+            "interruptions.recovery_min_s", "must not exceed interruptions.recovery_max_s"
+        )
+
+
+def defaults() -> dict[str, Any]:
+    return {k: s.default for k, s in SETTINGS.items()}

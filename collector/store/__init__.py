@@ -1,0 +1,87 @@
+"""All SQL lives in this package; the rest of the collector calls `Store`.
+
+`Store` is one object per connection, made of one mixin per concern
+(accounts, ingest, organisation data, report queries) so each file holds one
+idea. A PostgreSQL backend would be a second implementation of these methods.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from collector.store.accounts import AccountsMixin
+from collector.store.ingest import IngestMixin
+from collector.store.organisation import OrganisationMixin
+from collector.store.queries import QueriesMixin
+from collector.store.schema import migrations
+
+
+class StoreError(Exception):
+    """A write refused by the store's own rules (not by validation)."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store(AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin):
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        # WAL lets readers (reports) run beside the writer (ingest).
+        # synchronous=FULL: a batch we answered 200 for survives power loss,
+        # because the agent deletes its copy on that answer.
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        self.conn = conn
+        self.db = Database(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def migrate(self) -> None:
+        migrations.apply(self.db)
+
+    def pending_migrations(self) -> list[str]:
+        return [m.name for m in migrations.pending(self.db)]
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with BEGIN IMMEDIATE.
+
+        Immediate, so two writers queue on the lock instead of both reading
+        and then failing to upgrade; everything inside commits or nothing does.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+    def one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+
+def open_store(path: str | Path, migrate: bool = True) -> Store:
+    store = Store(path)
+    if migrate:
+        store.migrate()
+    return store
