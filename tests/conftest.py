@@ -3,4 +3,5 @@
 pytest_plugins = [
     "tests.fixtures.desktop",
     "tests.fixtures.collector_server",
+    "tests.fixtures.recording_proxy",
 ]

@@ -11,9 +11,6 @@ from collector.api.errors import ApiError, http_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# The route modules register their operations on `bp` when imported.
-from collector.api import devices, manage, reports  # noqa: E402,F401
-
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
@@ -21,6 +18,10 @@ def _api_error(exc: ApiError):
 
 
 def register(app: Flask) -> None:
+    # The route modules add their operations to `bp` on first import; importing
+    # them here, not at the top, lets them use modules that need `api.errors`.
+    from collector.api import devices, manage, reports  # noqa: F401
+
     app.register_blueprint(bp)
 
     @app.errorhandler(HTTPException)

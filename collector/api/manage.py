@@ -68,6 +68,7 @@ def post_output_units(principal, *, body: m.OutputUnits | None = None):
     auth_as="manager",
     query=m.TeamRange,
     responses={200: None},
+    extra_response_types={"text/csv": {"schema": {"type": "string"}}},
 )
 def get_output_units(principal, *, query: m.TeamRange):
     team_ids, _team = team_scope(principal, query.team)

@@ -12,7 +12,7 @@ from shared.payload import Category, ClientKey, Rule
 
 FunctionId = Literal[FUNCTION_IDS]  # type: ignore[valid-type]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, StringConstraints(pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")]
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Amount = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
 

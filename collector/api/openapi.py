@@ -87,7 +87,15 @@ def _operation(op: Operation, refs: dict, defs: dict) -> dict:
         doc["requestBody"] = {"required": True, "content": content}
     for code, model in sorted(op.responses.items()):
         if model is None:
-            doc["responses"][str(code)] = {"description": "No content"}
+            if code < 300 and op.extra_response_types:
+                doc["responses"][str(code)] = {
+                    "description": "OK",
+                    "content": op.extra_response_types,
+                }
+            else:
+                doc["responses"][str(code)] = {
+                    "description": "Not modified" if code == 304 else "No content"
+                }
             continue
         content = {"application/json": {"schema": {"$ref": refs[(model, "serialization")]["$ref"]}}}
         if code < 400:
@@ -96,7 +104,10 @@ def _operation(op: Operation, refs: dict, defs: dict) -> dict:
             "description": model.__doc__.strip().splitlines()[0] if model.__doc__ else "OK",
             "content": content,
         }
-    codes = {400, 401, 403, 404, 405, 413, 415} if op.auth != "none" else {400, 404, 405, 413, 415}
+    # An operation open to all (enroll) still answers 401 for a bad enrollment token.
+    codes = (
+        {400, 401, 403, 404, 405, 413, 415} if op.auth != "none" else {400, 401, 404, 405, 413, 415}
+    )
     if op.body is None:
         codes -= {413, 415}
     for code in sorted(codes):

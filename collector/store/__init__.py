@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from collector.store.accounts import AccountsMixin
+from collector.store.dashboard import DashboardMixin
 from collector.store.ingest import IngestMixin
 from collector.store.organisation import OrganisationMixin
 from collector.store.queries import QueriesMixin
@@ -30,7 +31,7 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Store(AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin):
+class Store(AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin, DashboardMixin):
     def __init__(self, path: str | Path):
         self.path = str(path)
         conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)

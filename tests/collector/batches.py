@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 
 def segment(start: datetime, minutes: float, category: str, **kw) -> dict:
@@ -32,7 +32,7 @@ def plan(start: datetime, steps: list[tuple[str, float]], **kw) -> list[dict]:
 def batch(segments: list[dict], batch_id: str | None = None) -> dict:
     return {
         "batch_id": batch_id or uuid.uuid4().hex,
-        "sent_at": datetime.now(timezone.utc).isoformat(),
+        "sent_at": datetime.now(UTC).isoformat(),
         "rules_version": 0,
         "timezone": "Europe/Berlin",
         "segments": segments,

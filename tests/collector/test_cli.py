@@ -36,12 +36,16 @@ def test_unknown_team_or_setting_is_a_clear_error(tmp_path):
     db = tmp_path / "c.db"
     out = subprocess.run(
         [*CLI, "token", "create", "--team", "nope", "--db", str(db)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode != 0 and "no team named 'nope'" in out.stderr
     out = subprocess.run(
         [*CLI, "settings", "set", "privacy.min_group_size=zero", "--db", str(db)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode != 0 and "privacy.min_group_size" in out.stderr
 
@@ -50,9 +54,18 @@ def test_settings_set_stores_all_or_nothing(tmp_path):
     db = tmp_path / "c.db"
     run_cli(db, "settings", "set", "privacy.min_group_size=3")
     out = subprocess.run(
-        [*CLI, "settings", "set", "cost.hourly_rate=30", "interruptions.recovery_min_s=99999",
-         "--db", str(db)],
-        capture_output=True, text=True, timeout=60,
+        [
+            *CLI,
+            "settings",
+            "set",
+            "cost.hourly_rate=30",
+            "interruptions.recovery_min_s=99999",
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode != 0
     shown = run_cli(db, "settings", "show")
@@ -63,8 +76,17 @@ def test_settings_set_stores_all_or_nothing(tmp_path):
 def test_user_add_reads_the_password_from_stdin_and_stores_it_hashed(tmp_path):
     db = tmp_path / "c.db"
     run_cli(db, "team", "add", "ops")
-    run_cli(db, "user", "add", "maria", "--role", "manager", "--team", "ops",
-            stdin="correct horse battery\n")
+    run_cli(
+        db,
+        "user",
+        "add",
+        "maria",
+        "--role",
+        "manager",
+        "--team",
+        "ops",
+        stdin="correct horse battery\n",
+    )
     assert b"correct horse battery" not in db.read_bytes()
     from collector.store import open_store
 
@@ -85,11 +107,16 @@ def test_units_import_stores_nothing_from_a_file_with_errors(tmp_path):
     )
     out = subprocess.run(
         [*CLI, "units", "import", str(bad), "--db", str(db)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode != 0
     assert "row 3.function" in out.stderr and "row 4.date" in out.stderr
-    assert run_cli(db, "units", "export", "--from", "2026-01-01", "--to", "2026-12-31").count("\n") == 1
+    assert (
+        run_cli(db, "units", "export", "--from", "2026-01-01", "--to", "2026-12-31").count("\n")
+        == 1
+    )
     good = tmp_path / "good.csv"
     good.write_text("date,function,units,corrections,team\n2026-11-02,payroll,2,0,ops\n")
     run_cli(db, "units", "import", str(good))

@@ -9,7 +9,13 @@ def _enroll(collector, token: str, user: str = "dee"):
     return collector.api(
         "POST",
         "/enroll",
-        json={"enrollment_token": token, "hostname": "pc", "os": "linux", "agent_version": "1", "user": user},
+        json={
+            "enrollment_token": token,
+            "hostname": "pc",
+            "os": "linux",
+            "agent_version": "1",
+            "user": user,
+        },
     )
 
 
@@ -61,14 +67,20 @@ def test_a_new_consent_text_gets_a_new_version(shared_collector):
     device = shared_collector.enroll("gus")
     v1 = shared_collector.api("GET", "/policy", device).json()["consent"]
     r = shared_collector.api(
-        "PUT", "/settings", shared_collector.admin_key, json={"settings": {"privacy.individual_reports": True}}
+        "PUT",
+        "/settings",
+        shared_collector.admin_key,
+        json={"settings": {"privacy.individual_reports": True}},
     )
     assert r.status_code == 200
     v2 = shared_collector.api("GET", "/policy", device).json()["consent"]
     assert v2["version"] == v1["version"] + 1
     assert "individual reports" in v2["text"]
     shared_collector.api(
-        "PUT", "/settings", shared_collector.admin_key, json={"settings": {"privacy.individual_reports": False}}
+        "PUT",
+        "/settings",
+        shared_collector.admin_key,
+        json={"settings": {"privacy.individual_reports": False}},
     )
     assert shared_collector.api("GET", "/policy", device).json()["consent"] == v1
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -92,7 +92,9 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(
 
 def test_overlapping_or_reversed_segments_are_refused(shared_collector, device):
     t = day_at(1, 8)
-    overlapping = batch([segment(t, 10, "payroll"), segment(t + timedelta(minutes=5), 10, "payroll")])
+    overlapping = batch(
+        [segment(t, 10, "payroll"), segment(t + timedelta(minutes=5), 10, "payroll")]
+    )
     r = shared_collector.api("POST", "/summaries", device, json=overlapping)
     assert r.status_code == 400
     assert r.json()["fields"][0]["field"] == "segments.1.start"
@@ -103,23 +105,34 @@ def test_overlapping_or_reversed_segments_are_refused(shared_collector, device):
 
 
 def test_segments_from_the_future_are_refused(shared_collector, device):
-    start = datetime.now(timezone.utc) + timedelta(minutes=10)
-    r = shared_collector.api("POST", "/summaries", device, json=batch([segment(start, 5, "payroll")]))
+    start = datetime.now(UTC) + timedelta(minutes=10)
+    r = shared_collector.api(
+        "POST", "/summaries", device, json=batch([segment(start, 5, "payroll")])
+    )
     assert r.status_code == 400
     assert r.json()["fields"][0]["field"] == "segments.0.end"
 
 
 def test_oversize_and_non_json_bodies_get_413_and_415(shared_collector, device):
     big = shared_collector.api(
-        "POST", "/summaries", device, data=b"x" * (2 * 1024 * 1024),
+        "POST",
+        "/summaries",
+        device,
+        data=b"x" * (2 * 1024 * 1024),
         headers={"Content-Type": "application/json"},
     )
     assert big.status_code == 413 and big.json()["error"] == "too_large"
-    text = shared_collector.api("POST", "/summaries", device, data=b"hello",
-                                headers={"Content-Type": "text/plain"})
+    text = shared_collector.api(
+        "POST", "/summaries", device, data=b"hello", headers={"Content-Type": "text/plain"}
+    )
     assert text.status_code == 415
-    garbage = shared_collector.api("POST", "/summaries", device, data=b"{not json",
-                                   headers={"Content-Type": "application/json"})
+    garbage = shared_collector.api(
+        "POST",
+        "/summaries",
+        device,
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert garbage.status_code == 400
 
 
@@ -143,8 +156,14 @@ def test_a_wrong_token_gets_401_and_no_consent_gets_403(shared_collector):
 def test_withdrawn_consent_stops_ingest(shared_collector):
     token = shared_collector.enroll("cy")
     r = shared_collector.api(
-        "POST", "/consent", token,
-        json={"decision": "withdrawn", "consent_version": 1, "at": datetime.now(timezone.utc).isoformat()},
+        "POST",
+        "/consent",
+        token,
+        json={
+            "decision": "withdrawn",
+            "consent_version": 1,
+            "at": datetime.now(UTC).isoformat(),
+        },
     )
     assert r.status_code == 200
     body = batch([segment(day_at(1, 9), 5, "payroll")])

@@ -15,9 +15,7 @@ def test_a_database_at_the_first_schema_is_migrated_with_its_data(tmp_path):
     db = Database(sqlite3.connect(path))
     migrations.apply(db, stop_before="m002_device_queue_health")
     db.execute("INSERT INTO teams (name, created_at) VALUES ('ops', '2026-01-01')")
-    db.execute(
-        "INSERT INTO people (team_id, name, created_at) VALUES (1, 'ana', '2026-01-01')"
-    )
+    db.execute("INSERT INTO people (team_id, name, created_at) VALUES (1, 'ana', '2026-01-01')")
     db.execute(
         """INSERT INTO devices (id, person_id, token_hash, hostname, os, agent_version, created_at)
            VALUES ('d1', 1, 'h', 'pc', 'linux', '0.0.1', '2026-01-01')"""

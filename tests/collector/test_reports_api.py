@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from tests.collector.batches import batch, plan, segment
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def last_month() -> tuple[str, datetime]:
@@ -22,7 +22,9 @@ def org(shared_collector):
     """Five people in 'ops' and two in 'tiny'; a known fortnight of work."""
     c = shared_collector
     c.cli("team", "add", "tiny")
-    start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=10)
+    start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(
+        days=10
+    )
     people = [c.enroll(f"p{i}") for i in range(5)]
     # 14 hours of scheduling in all (seed 001: 2 schedules -> 7 h per schedule)
     # and 40 hours of QA (80 evaluations -> 30 minutes each), spread over the five.
@@ -36,16 +38,31 @@ def org(shared_collector):
         steps = [("payroll", 30), ("communication", 5), ("payroll", 30)]
         assert c.api("POST", "/summaries", token, json=batch(plan(later, steps))).status_code == 200
     for token in (c.enroll("t1", "tiny"), c.enroll("t2", "tiny")):
-        assert c.api("POST", "/summaries", token, json=batch(plan(start, [("payroll", 60)]))).status_code == 200
+        assert (
+            c.api(
+                "POST", "/summaries", token, json=batch(plan(start, [("payroll", 60)]))
+            ).status_code
+            == 200
+        )
     day = (start + timedelta(days=2)).date().isoformat()
-    units = {"items": [
-        {"date": day, "function": "scheduling", "units": 2, "corrections": 0, "team": "ops"},
-        {"date": day, "function": "qa_evaluation", "units": 80, "corrections": 4, "team": "ops"},
-    ]}
+    units = {
+        "items": [
+            {"date": day, "function": "scheduling", "units": 2, "corrections": 0, "team": "ops"},
+            {
+                "date": day,
+                "function": "qa_evaluation",
+                "units": 80,
+                "corrections": 4,
+                "team": "ops",
+            },
+        ]
+    }
     r = c.api("POST", "/output-units", c.admin_key, json=units)
     assert r.status_code == 200 and r.json() == {"stored": 2}
-    return {"from": (start - timedelta(days=1)).date().isoformat(),
-            "to": (start + timedelta(days=6)).date().isoformat()}
+    return {
+        "from": (start - timedelta(days=1)).date().isoformat(),
+        "to": (start + timedelta(days=6)).date().isoformat(),
+    }
 
 
 def _get(c, path, key=None, **params):
@@ -93,7 +110,9 @@ def test_a_manager_sees_only_their_teams(shared_collector, org):
     key = shared_collector.cli("apikey", "create", "--role", "manager", "--team", "tiny").strip()
     own = shared_collector.api("GET", "/reports/time-per-unit", key, params={"team": "tiny", **org})
     assert own.status_code == 200
-    other = shared_collector.api("GET", "/reports/time-per-unit", key, params={"team": "ops", **org})
+    other = shared_collector.api(
+        "GET", "/reports/time-per-unit", key, params={"team": "ops", **org}
+    )
     assert other.status_code == 403
     ghost = shared_collector.api("GET", "/reports/time-per-unit", key, params={"team": "ghost"})
     assert ghost.status_code == 403
@@ -101,14 +120,20 @@ def test_a_manager_sees_only_their_teams(shared_collector, org):
 
 
 def test_bad_report_parameters_name_the_field(shared_collector, org):
-    r = shared_collector.api("GET", "/reports/time-per-unit", shared_collector.admin_key,
-                             params={"from": "2026-13-01"})
+    r = shared_collector.api(
+        "GET", "/reports/time-per-unit", shared_collector.admin_key, params={"from": "2026-13-01"}
+    )
     assert r.status_code == 400 and r.json()["fields"][0]["field"] == "from"
-    r = shared_collector.api("GET", "/reports/time-per-unit", shared_collector.admin_key,
-                             params={"from": "2026-02-01", "to": "2026-01-01"})
+    r = shared_collector.api(
+        "GET",
+        "/reports/time-per-unit",
+        shared_collector.admin_key,
+        params={"from": "2026-02-01", "to": "2026-01-01"},
+    )
     assert r.status_code == 400 and r.json()["fields"][0]["field"] == "from"
-    r = shared_collector.api("GET", "/reports/clients", shared_collector.admin_key,
-                             params={"month": "2026-1"})
+    r = shared_collector.api(
+        "GET", "/reports/clients", shared_collector.admin_key, params={"month": "2026-1"}
+    )
     assert r.status_code == 400 and r.json()["fields"][0]["field"] == "month"
 
 
@@ -123,16 +148,27 @@ def test_the_clients_report_reproduces_the_seed_margin_table(collector):
     c = collector
     c.cli("settings", "set", "privacy.min_group_size=1")
     month, start = last_month()
-    for key, name, revenue, cost, hours in [("client-a", "Client A", 50000, 35000, 80),
-                                            ("client-b", "Client B", 50000, 35000, 200),
-                                            ("client-c", "Client C", 30000, 20000, 160)]:
-        assert c.api("POST", "/clients", c.admin_key, json={"key": key, "name": name}).status_code == 201
-        r = c.api("PUT", f"/clients/{key}/financials", c.admin_key,
-                  json={"month": month, "revenue": revenue, "agent_cost": cost})
+    for key, name, revenue, cost, hours in [
+        ("client-a", "Client A", 50000, 35000, 80),
+        ("client-b", "Client B", 50000, 35000, 200),
+        ("client-c", "Client C", 30000, 20000, 160),
+    ]:
+        assert (
+            c.api("POST", "/clients", c.admin_key, json={"key": key, "name": name}).status_code
+            == 201
+        )
+        r = c.api(
+            "PUT",
+            f"/clients/{key}/financials",
+            c.admin_key,
+            json={"month": month, "revenue": revenue, "agent_cost": cost},
+        )
         assert r.status_code == 200, r.text
         token = c.enroll(f"worker-{key}")
-        segs = [segment(start + timedelta(days=d), 8 * 60, "invoicing", client=key)
-                for d in range(hours // 8)]
+        segs = [
+            segment(start + timedelta(days=d), 8 * 60, "invoicing", client=key)
+            for d in range(hours // 8)
+        ]
         assert c.api("POST", "/summaries", token, json=batch(segs)).status_code == 200
     body = _get(c, "/reports/clients", month=month)
     rows = {r["client"]: r for r in body["clients"]}
@@ -141,15 +177,21 @@ def test_the_clients_report_reproduces_the_seed_margin_table(collector):
     assert rows["client-a"]["margin_share"] == pytest.approx(0.26)
     assert rows["client-b"]["margin_share"] == pytest.approx(0.20)
     assert rows["client-c"]["margin_share"] == pytest.approx(0.20)
-    assert rows["client-b"]["back_office_hours"] == pytest.approx(2.5 * rows["client-a"]["back_office_hours"])
+    assert rows["client-b"]["back_office_hours"] == pytest.approx(
+        2.5 * rows["client-a"]["back_office_hours"]
+    )
 
 
 def test_output_units_csv_with_a_bad_row_stores_nothing(shared_collector, org):
     c = shared_collector
-    before = c.api("GET", "/output-units", c.admin_key, params={"from": "2000-01-01", "to": "2100-01-01"}).text
+    before = c.api(
+        "GET", "/output-units", c.admin_key, params={"from": "2000-01-01", "to": "2100-01-01"}
+    ).text
     csv = "date,function,units,team\n2026-11-02,payroll,3,ops\n2026-11-02,payroll,-1,ops\n"
     r = c.api("POST", "/output-units", c.admin_key, data=csv, headers={"Content-Type": "text/csv"})
     assert r.status_code == 400
     assert r.json()["fields"][0]["field"] == "rows.3.units"
-    after = c.api("GET", "/output-units", c.admin_key, params={"from": "2000-01-01", "to": "2100-01-01"}).text
+    after = c.api(
+        "GET", "/output-units", c.admin_key, params={"from": "2000-01-01", "to": "2100-01-01"}
+    ).text
     assert after == before

@@ -10,10 +10,12 @@ from shared.rules import RuleSet, default_rules
 
 
 def test_first_matching_rule_wins_and_both_patterns_must_match():
-    rules = RuleSet.from_dicts([
-        {"app": "excel", "title": "payroll", "category": "payroll"},
-        {"app": "excel", "category": "other_work"},
-    ])
+    rules = RuleSet.from_dicts(
+        [
+            {"app": "excel", "title": "payroll", "category": "payroll"},
+            {"app": "excel", "category": "other_work"},
+        ]
+    )
     assert rules.match("EXCEL", "Payroll Nov").category == "payroll"
     assert rules.match("excel", "Budget").category == "other_work"
     assert rules.match("word", "Payroll").category == "uncategorised"

@@ -28,8 +28,11 @@ def feed(builder, stream):
 
 def test_consecutive_samples_merge_and_a_change_closes_at_the_changing_sample():
     b = SegmentBuilder(RULES, max_gap_s=5)
-    segs = feed(b, [(s, "excel", "Payroll", 0, 3) for s in range(0, 10)]
-                + [(s, "outlook", "Inbox", 0) for s in range(10, 15)])
+    segs = feed(
+        b,
+        [(s, "excel", "Payroll", 0, 3) for s in range(0, 10)]
+        + [(s, "outlook", "Inbox", 0) for s in range(10, 15)],
+    )
     assert [(s.category, s.seconds) for s in segs] == [("payroll", 10), ("communication", 4)]
     assert segs[0].keys == 30
     assert segs[0].end == segs[1].start
@@ -37,8 +40,11 @@ def test_consecutive_samples_merge_and_a_change_closes_at_the_changing_sample():
 
 def test_a_gap_in_sampling_closes_the_segment_at_the_last_sample():
     b = SegmentBuilder(RULES, max_gap_s=5)
-    segs = feed(b, [(s, "excel", "Payroll", 0) for s in range(0, 5)]
-                + [(s, "excel", "Payroll", 0) for s in range(600, 605)])
+    segs = feed(
+        b,
+        [(s, "excel", "Payroll", 0) for s in range(0, 5)]
+        + [(s, "excel", "Payroll", 0) for s in range(600, 605)],
+    )
     assert [(s.start - T0).total_seconds() for s in segs] == [0, 600]
     assert sum(s.seconds for s in segs) == 8  # the locked ten minutes are not counted
 
@@ -59,8 +65,11 @@ def test_a_passive_active_window_is_not_idle_without_input():
 
 def test_a_rule_client_wins_over_the_chosen_client():
     b = SegmentBuilder(RULES, max_gap_s=5, default_client="globex")
-    segs = feed(b, [(s, "qb", "Invoice for ACME", 0) for s in range(3)]
-                + [(s, "excel", "Payroll", 0) for s in range(3, 6)])
+    segs = feed(
+        b,
+        [(s, "qb", "Invoice for ACME", 0) for s in range(3)]
+        + [(s, "excel", "Payroll", 0) for s in range(3, 6)],
+    )
     assert [s.client for s in segs] == ["acme", "globex"]
 
 

@@ -1,0 +1,280 @@
+"""``backlight-agent``: run the agent, enroll it, record consent, show status.
+
+Exit codes: 0 done, 2 wrong usage (argparse), 1 failed (the reason on stderr).
+Only what other programs read goes to stdout: the device id after
+``enroll``, the consent text, the status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import platform
+import socket
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from agent.config import (
+    AlreadyRunning,
+    ConfigError,
+    Paths,
+    ProfileLock,
+    load_config,
+    save_config,
+)
+from agent.consent import ConsentBook, queue_decision
+from agent.outbox import Outbox
+from agent.policy import PolicyStore
+from agent.uploader import (
+    CollectorClient,
+    HttpError,
+    Unreachable,
+    Uploader,
+    agent_version,
+    token_fingerprint,
+)
+
+log = logging.getLogger("backlight-agent")
+
+#: A CLI command waits this long for the collector before saying "queued".
+SEND_TIMEOUT_S = 10.0
+
+
+class CliError(Exception):
+    """A failure to report in one sentence, exit code 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file of the profile to use (data is kept beside it)",
+    )
+    p = argparse.ArgumentParser(
+        prog="backlight-agent",
+        parents=[common],
+        description="Backlight's workstation agent. Nothing is tracked before consent.",
+    )
+    p.add_argument("--headless", action="store_true", help="run without the tray")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    e = sub.add_parser("enroll", parents=[common], help="enroll this workstation")
+    e.add_argument(
+        "--collector", required=True, metavar="URL", help="e.g. https://backlight.example.org"
+    )
+    e.add_argument("--token", required=True, help="an enrollment token from the admin")
+    e.add_argument("--user", metavar="NAME", help="the employee (default: the login name)")
+    e.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust for the collector")
+
+    c = sub.add_parser("consent", parents=[common], help="show or record the consent decision")
+    c.add_argument("action", choices=["show", "grant", "withdraw", "decline"])
+
+    s = sub.add_parser("status", parents=[common], help="tracking, queue, last upload")
+    s.add_argument("--json", action="store_true", help="machine-readable")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.command is None else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        paths = Paths.resolve(getattr(args, "config", None))
+        handler = {"enroll": enroll, "consent": consent, "status": status}.get(args.command, run)
+        return handler(paths, args)
+    except (CliError, ConfigError, AlreadyRunning, OSError) as e:
+        print(f"backlight-agent: {e}", file=sys.stderr)
+        return 1
+
+
+def run(paths: Paths, args: argparse.Namespace) -> int:
+    from agent.service import run_headless
+
+    paths.ensure()
+    if not args.headless:
+        try:
+            import agent.tray as tray  # Qt is imported only here, never by the core
+        except ImportError as e:
+            print(f"backlight-agent: no tray ({e}); running headless", file=sys.stderr)
+        else:
+            return tray.run(paths)
+    return run_headless(paths)
+
+
+def enroll(paths: Paths, args: argparse.Namespace) -> int:
+    url = args.collector.rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise CliError(f"--collector must be an http(s) URL, not {url!r}")
+    ca = None
+    if args.ca_bundle:
+        ca = str(Path(args.ca_bundle).expanduser().absolute())
+        if not Path(ca).is_file():
+            raise CliError(f"--ca-bundle {ca}: no such file")
+    user = args.user or getpass.getuser()
+    body = {
+        "enrollment_token": args.token,
+        "hostname": (socket.gethostname() or "unknown")[:100],
+        "os": (platform.system() or "unknown").lower(),
+        "agent_version": agent_version(),
+        "user": user[:100],
+    }
+    try:
+        data = CollectorClient(url, None, ca).call("POST", "/enroll", json=body).json()
+    except Unreachable as e:
+        raise CliError(f"cannot reach the collector at {url}: {e}") from None
+    except HttpError as e:
+        raise CliError(
+            f"the collector refused the enrollment ({e.status}): {e.body[:300]}"
+        ) from None
+    paths.ensure()
+    config = replace(
+        load_config(paths),
+        collector_url=url,
+        device_id=data["device_id"],
+        device_token=data["device_token"],
+        ca_bundle=ca,
+        user=user,
+    )
+    save_config(paths, config)
+    policies = PolicyStore(paths.policy_cache)
+    policies.accept(data["policy"], None)
+    try:  # the same policy again, now with its ETag, so later checks cost a 304
+        policies.refresh(CollectorClient(url, config.device_token, ca))
+    except (Unreachable, HttpError, ValueError) as e:
+        log.warning("enrolled, but fetching the policy failed: %s", e)
+    print(config.device_id)
+    return 0
+
+
+def consent(paths: Paths, args: argparse.Namespace) -> int:
+    paths.ensure()
+    policy = PolicyStore(paths.policy_cache).current
+    book = ConsentBook(paths.consent_file)
+    if args.action == "show":
+        if policy.consent_text is None:
+            raise CliError("no consent text yet: enroll this workstation first")
+        print(policy.consent_text)
+        print()
+        print(f"Consent version: {policy.consent_version}")
+        r = book.record
+        when = f" (version {r.version}, {r.at})" if r else ""
+        print(f"Your decision: {book.status(policy.consent_version)}{when}")
+        return 0
+    version = policy.consent_version
+    if version is None and book.record is not None:
+        version = book.record.version
+    if version is None:
+        raise CliError("no consent text yet: enroll this workstation first")
+    decision = {"grant": "granted", "withdraw": "withdrawn", "decline": "declined"}[args.action]
+    try:
+        lock = ProfileLock(paths.data_dir / "agent.lock")
+    except AlreadyRunning:
+        book.decide(decision, version)
+        print(f"Recorded: {decision}. The running agent applies it and sends it.", file=sys.stderr)
+        return 0
+    try:  # no agent runs: recording, queueing and sending are ours to do
+        outbox = Outbox(paths.outbox)
+        record = book.decide(decision, version)
+        queue_decision(outbox, record)
+        sent = _send_now(paths, outbox, record.body())
+        outbox.close()
+    finally:
+        lock.release()
+    where = "and sent" if sent else "; it will be sent when the collector is reachable"
+    print(f"Recorded {decision} (consent version {version}) {where}.", file=sys.stderr)
+    return 0
+
+
+def _send_now(paths: Paths, outbox: Outbox, body: dict) -> bool:
+    config = load_config(paths)
+    if not config.enrolled:
+        return False
+    client = CollectorClient(config.collector_url, config.device_token, config.ca_bundle)
+    uploader = Uploader(outbox, client, PolicyStore(paths.policy_cache), lambda: body)
+    sent = uploader.run(timeout_s=SEND_TIMEOUT_S)
+    return sent and outbox.stats().pending_consent == 0
+
+
+def status(paths: Paths, args: argparse.Namespace) -> int:
+    snap = snapshot(paths)
+    if args.json:
+        print(json.dumps(snap, indent=2, default=str))
+        return 0
+    q = snap["queue"]
+    lines = [
+        f"agent:        {'running' if snap['running'] else 'not running'}",
+        f"tracking:     {'yes' if snap['tracking'] else 'no'}"
+        + (f" (paused until {snap['paused_until']})" if snap["paused_until"] else ""),
+        f"consent:      {snap['consent']} (current version {snap['consent_version']})",
+        f"enrolled:     {snap['collector'] or 'no'}"
+        + ("  -- the collector refused the device token" if snap["unauthorised"] else ""),
+        f"queued:       {q['segments']} segment(s), {q['consent']} consent decision(s), "
+        f"{q['units']} work item(s)",
+        f"last upload:  {snap['last_upload_at'] or 'never'}",
+    ]
+    if snap["last_error"]:
+        lines.append(f"last error:   {snap['last_error']}")
+    lines.append(f"quarantined:  {len(snap['quarantined'])} batch(es)")
+    for b in snap["quarantined"]:
+        lines.append(
+            f"  {b['batch_id']}: {b['segments']} segment(s), {b['status_code']}: {b['error']}"
+        )
+    for limit in snap["limitations"]:
+        lines.append(f"limitation:   {limit}")
+    print("\n".join(lines))
+    return 0
+
+
+def snapshot(paths: Paths) -> dict:
+    """Status from the profile's files, whether or not an agent is running."""
+    config = load_config(paths)
+    policy = PolicyStore(paths.policy_cache).current
+    book = ConsentBook(paths.consent_file)
+    try:
+        ProfileLock(paths.data_dir / "agent.lock").release()
+        running = False
+    except AlreadyRunning:
+        running = True
+    except OSError:  # no profile yet
+        running = False
+    if not paths.outbox.exists():
+        stats, meta = None, {}
+    else:
+        outbox = Outbox(paths.outbox, recover=False)
+        stats = outbox.stats()
+        meta = {
+            k: outbox.get_meta(k)
+            for k in ("tracking", "paused_until", "limitations", "unauthorised")
+        }
+        outbox.close()
+    return {
+        "running": running,
+        "tracking": running and meta.get("tracking") == "1",
+        "paused_until": meta.get("paused_until") if running else None,
+        "consent": book.status(policy.consent_version),
+        "consent_version": policy.consent_version,
+        "enrolled": config.enrolled,
+        "collector": config.collector_url,
+        "device_id": config.device_id,
+        "unauthorised": bool(
+            config.enrolled and meta.get("unauthorised") == token_fingerprint(config.device_token)
+        ),
+        "queue": {
+            "segments": stats.queued_segments if stats else 0,
+            "batches": stats.pending_batches if stats else 0,
+            "consent": stats.pending_consent if stats else 0,
+            "units": stats.pending_units if stats else 0,
+        },
+        "quarantined": [asdict(q) for q in stats.quarantined] if stats else [],
+        "last_upload_at": stats.last_upload_at if stats else None,
+        "last_error": stats.last_error if stats else None,
+        "limitations": json.loads(meta["limitations"]) if meta.get("limitations") else [],
+    }

@@ -1,0 +1,455 @@
+"""AgentCore: the one facade the tray and the headless mode drive.
+
+It owns the profile's files, the tracker thread (sampling) and the service
+thread (uploads, policy refresh, noticing the CLI's changes to consent and
+enrollment). It imports no Qt: the tray calls these methods from its UI thread
+and registers a listener; listeners are called from background threads, so a
+Qt tray must hand the state over to its own thread (a queued signal).
+
+One core per profile at a time: a second one (a second tray, a headless copy)
+raises ``AlreadyRunning`` instead of double-counting the same screen.
+
+The platform probe is chosen once, at start (``agent.tracker.default_probe_factory``;
+see there for the ``BACKLIGHT_AGENT_PROBE`` test hook).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from agent.config import AlreadyRunning, Paths, ProfileLock, load_config
+from agent.consent import ConsentBook, queue_decision
+from agent.outbox import Outbox, Quarantined
+from agent.policy import ClientChoice, PolicyStore
+from agent.today import Today, compute_today
+from agent.tracker import (
+    InputSource,
+    Probe,
+    Tracker,
+    default_input_factory,
+    default_probe_factory,
+    local_now,
+    local_timezone_name,
+)
+from agent.uploader import CollectorClient, HttpError, Unreachable, Uploader
+from shared.catalogue import FUNCTION_IDS
+
+__all__ = ["AgentCore", "AgentState", "AlreadyRunning", "ConsentText", "ConsentUnavailable"]
+
+log = logging.getLogger(__name__)
+
+#: How often the service thread looks at the consent and config files.
+WATCH_S = 1.0
+
+
+class ConsentUnavailable(Exception):
+    """There is no consent text to decide on yet (no policy: enroll first)."""
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    version: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AgentState:
+    consent: str  # none | granted | declined | withdrawn | outdated
+    consent_version: int | None
+    tracking: bool
+    paused: bool
+    paused_until: datetime | None  # None while paused means "until resumed"
+    current_category: str | None
+    current_client: str | None
+    queued_segments: int
+    pending_batches: int
+    quarantined_batches: int
+    quarantined: tuple[Quarantined, ...]
+    pending_consent: int
+    pending_units: int
+    last_upload_at: str | None
+    last_error: str | None
+    write_error: str | None
+    offline: bool
+    enrolled: bool
+    unauthorised: bool
+    running: bool
+    probe: str | None
+    limitations: tuple[str, ...]
+
+
+class AgentCore:
+    def __init__(
+        self,
+        paths: Paths | None = None,
+        *,
+        probe_factory: Callable[[], Probe] = default_probe_factory,
+        input_factory: Callable[[], InputSource] | None | str = "default",
+        clock: Callable[[], datetime] = local_now,
+        timezone: Callable[[], str] = local_timezone_name,
+    ):
+        self.paths = (paths or Paths.resolve()).ensure()
+        self._instance = ProfileLock(self.paths.data_dir / "agent.lock")
+        self.config = load_config(self.paths)
+        self.outbox = Outbox(self.paths.outbox)  # queues a crashed run's open segment
+        self.policies = PolicyStore(self.paths.policy_cache)
+        self.consent = ConsentBook(self.paths.consent_file)
+        self.uploader = Uploader(self.outbox, self._client(), self.policies, self._consent_body)
+        self.probe_factory = probe_factory
+        self.input_factory = (
+            default_input_factory() if input_factory == "default" else input_factory
+        )
+        self.clock = clock
+        self.timezone = timezone
+        self.probe: Probe | None = None
+        self.tracker: Tracker | None = None
+        self._limitations: tuple[str, ...] = ()
+        self._lock = threading.RLock()
+        self._listeners: list[Callable[[AgentState], None]] = []
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._upload_asked = False
+        self._threads: list[threading.Thread] = []
+        self._sync_pending = True  # a decision a crash left unqueued is queued at start
+        self._config_seen = _signature(self.paths.config_file)
+        self._was_tracking: bool | None = None
+        self.running = False
+
+    # -- life cycle ------------------------------------------------------------
+    def start(self) -> None:
+        with self._lock:
+            if self.running:
+                return
+            self._open_tracker()
+            self.running = True
+            self.outbox.set_meta("agent_pid", os.getpid())
+            self.outbox.set_meta("limitations", json.dumps(self._limitations))
+            self._sync_consent()
+            for name, target in (("tracker", self._run_tracker), ("service", self._service)):
+                t = threading.Thread(target=target, name=f"backlight-{name}", daemon=True)
+                self._threads.append(t)
+                t.start()
+        self._notify()
+
+    def _open_tracker(self) -> None:
+        limits: list[str] = []
+        try:
+            probe = self.probe_factory()
+            probe.start()
+            limits += list(probe.limitations())
+        except Exception as e:  # no display, unsupported desktop, module missing
+            log.error("no foreground probe: %s", e)
+            self._limitations = (f"no foreground probe, nothing can be tracked: {e}",)
+            return
+        policy = self.policies.current
+        self.probe = probe
+        self.tracker = Tracker(
+            probe,
+            self.outbox,
+            policy.rules,
+            idle_after_s=policy.idle_after_s,
+            input_factory=self.input_factory,
+            poll_s=self.config.effective_poll_s(),
+            checkpoint_s=self.config.effective_checkpoint_s(),
+            clock=self.clock,
+            timezone=self.timezone,
+            on_change=self._notify,
+        )
+        client = self.outbox.get_meta("client")
+        if client and client in policy.client_keys():
+            self.tracker.set_client(client)
+        paused = self.outbox.get_meta("paused_until")
+        if paused == "indefinite":
+            self.tracker.pause(None)
+        elif paused and datetime.fromisoformat(paused) > self.clock():
+            self.tracker.pause(datetime.fromisoformat(paused))
+        self._limitations = tuple(limits)
+
+    def stop(self, reason: str = "", final_upload_timeout: float | None = None) -> None:
+        """Close the open segment, write it, and (optionally) try one last upload."""
+        with self._lock:
+            if not self.running:
+                self._release()
+                return
+            log.info("stopping%s", f": {reason}" if reason else "")
+            self.running = False
+            self._stop.set()
+            self._wake.set()
+        for t in self._threads:
+            t.join(timeout=max(5.0, 3 * self.config.effective_poll_s()))
+        busy = any(t.is_alive() for t in self._threads)  # an upload still in flight
+        if final_upload_timeout and not busy:
+            self.uploader.run(timeout_s=final_upload_timeout, refresh_policy=False)
+        self.outbox.set_meta("agent_pid", None)
+        if self.probe is not None:
+            try:
+                self.probe.close()
+            except Exception:
+                log.exception("closing the probe failed")
+        self._release()
+
+    def _release(self) -> None:
+        self.outbox.close()
+        self._instance.release()
+
+    def _run_tracker(self) -> None:
+        if self.tracker is not None:
+            self.tracker.run(self._stop)  # flushes the open segment when stopped
+
+    def _service(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(min(WATCH_S, self.uploader.due_in()))
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self._service_once()
+            except Exception:
+                log.exception("service round failed")
+
+    def _service_once(self) -> None:
+        if self.consent.reload() or self._sync_pending:
+            self._sync_consent()
+            self.upload_now()
+            self._notify()
+        self._watch_config()
+        if self._upload_asked or self.uploader.due_in() <= 0:
+            self._upload_asked = False
+            before = self.policies.current
+            self.uploader.run()
+            if self.policies.current is not before:
+                self._apply_policy()
+            self._notify()
+
+    def _watch_config(self) -> None:
+        seen = _signature(self.paths.config_file)
+        if seen != self._config_seen:
+            self._config_seen = seen
+            self.config = load_config(self.paths)
+            self.uploader.client = self._client()  # re-enrolled: a new token
+            self._upload_asked = True
+
+    def _client(self) -> CollectorClient | None:
+        c = self.config
+        if not c.enrolled:
+            return None
+        return CollectorClient(c.collector_url, c.device_token, c.ca_bundle)
+
+    def upload_now(self) -> None:
+        """Ask the service thread for an upload round at once (tray: "send now")."""
+        self._upload_asked = True
+        self._wake.set()
+
+    # -- state -----------------------------------------------------------------
+    def add_listener(self, callback: Callable[[AgentState], None]) -> None:
+        """Called with the new state after any change, from a background thread."""
+        self._listeners.append(callback)
+
+    def remove_listener(self, callback: Callable[[AgentState], None]) -> None:
+        self._listeners.remove(callback)
+
+    def _notify(self) -> None:
+        state = self.state()
+        if state.tracking != self._was_tracking:
+            self._was_tracking = state.tracking
+            self.outbox.set_meta("tracking", int(state.tracking))
+        for cb in list(self._listeners):
+            try:
+                cb(state)
+            except Exception:
+                log.exception("listener failed")
+
+    def state(self) -> AgentState:
+        policy = self.policies.current
+        stats = self.outbox.stats()
+        t = self.tracker
+        problem = t.input_problem if t else None
+        return AgentState(
+            consent=self.consent.status(policy.consent_version),
+            consent_version=policy.consent_version,
+            tracking=bool(t and self.running and t.tracking),
+            paused=bool(t and t.paused),
+            paused_until=t.paused_until if t else None,
+            current_category=t.current_category if t and self.running else None,
+            current_client=t.client if t else self.outbox.get_meta("client"),
+            queued_segments=stats.queued_segments,
+            pending_batches=stats.pending_batches,
+            quarantined_batches=len(stats.quarantined),
+            quarantined=stats.quarantined,
+            pending_consent=stats.pending_consent,
+            pending_units=stats.pending_units,
+            last_upload_at=stats.last_upload_at,
+            last_error=stats.last_error,
+            write_error=stats.write_error,
+            offline=self.uploader.offline,
+            enrolled=self.config.enrolled,
+            unauthorised=self.uploader.unauthorised,
+            running=self.running,
+            probe=getattr(self.probe, "name", None),
+            limitations=self._limitations + ((problem,) if problem else ()),
+        )
+
+    # -- consent -----------------------------------------------------------------
+    def consent_text(self) -> ConsentText | None:
+        p = self.policies.current
+        if p.consent_version is None or p.consent_text is None:
+            return None
+        return ConsentText(p.consent_version, p.consent_text)
+
+    def grant_consent(self) -> None:
+        self._decide("granted")
+
+    def decline_consent(self) -> None:
+        self._decide("declined")
+
+    def withdraw_consent(self) -> None:
+        """Stops tracking before returning; what was recorded before is still sent."""
+        self._decide("withdrawn")
+
+    def _decide(self, decision: str) -> None:
+        with self._lock:
+            version = self.policies.current.consent_version
+            if version is None and self.consent.record is not None:
+                version = self.consent.record.version
+            if version is None:
+                raise ConsentUnavailable("no consent text yet; enroll this workstation first")
+            if decision != "granted" and self.tracker is not None:
+                self.tracker.set_allowed(False)  # closes and writes the open segment first
+            self.consent.decide(decision, version, self.clock())
+            self._sync_consent()
+        self.upload_now()
+        self._notify()
+
+    def _sync_consent(self) -> None:
+        """Make tracking follow the recorded decision, and queue it for the collector
+        once. Also how a decision the CLI wrote while we run takes effect: the CLI
+        leaves queueing to us, so a withdrawal goes out after the segment it closes."""
+        with self._lock:
+            record = self.consent.record
+            if record is not None and record.decision != "granted" and self.tracker:
+                self.tracker.set_allowed(False)
+            try:
+                queue_decision(self.outbox, record)
+                self._sync_pending = False
+            except sqlite3.OperationalError as e:  # disk full: try again next round
+                self.outbox.write_error = f"cannot queue the consent decision: {e}"
+                self._sync_pending = True
+            self._apply_consent()
+
+    def _consent_body(self) -> dict | None:
+        r = self.consent.record
+        return r.body() if r else None
+
+    def _apply_consent(self) -> None:
+        if self.tracker is not None:
+            self.tracker.set_allowed(
+                self.consent.allows_tracking(self.policies.current.consent_version)
+            )
+
+    def _apply_policy(self) -> None:
+        policy = self.policies.current
+        if self.tracker is not None:
+            t = self.tracker
+            if (t.rules.version, t.idle_after_s) != (policy.rules_version, policy.idle_after_s):
+                t.set_rules(policy.rules, policy.idle_after_s)
+            if t.client and t.client not in policy.client_keys():
+                t.set_client(None)
+        self._apply_consent()  # a new consent version stops tracking until granted again
+
+    # -- pause, client ---------------------------------------------------------
+    def pause(self, minutes: int | None) -> None:
+        """Pause for ``minutes`` (15/30/60 in the tray), or until resumed (None)."""
+        if minutes is not None and minutes <= 0:
+            raise ValueError("minutes must be positive (or None: until resumed)")
+        until = None if minutes is None else self.clock() + timedelta(minutes=minutes)
+        self.outbox.set_meta("paused_until", until.isoformat() if until else "indefinite")
+        if self.tracker is not None:
+            self.tracker.pause(until)
+
+    def resume(self) -> None:
+        self.outbox.set_meta("paused_until", None)
+        if self.tracker is not None:
+            self.tracker.resume()
+
+    def clients(self) -> tuple[ClientChoice, ...]:
+        return self.policies.current.clients
+
+    def set_client(self, key: str | None) -> None:
+        """The client the employee works for now (BPO); rules naming a client win."""
+        if key is not None and key not in self.policies.current.client_keys():
+            raise ValueError(f"unknown client {key!r}")
+        self.outbox.set_meta("client", key)
+        if self.tracker is not None:
+            self.tracker.set_client(key)
+        self._notify()
+
+    # -- my day, my work ---------------------------------------------------------
+    def today(self) -> Today:
+        now = self.clock()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        segs = [s for s, _sent in self.outbox.segments_since(midnight.timestamp())]
+        current = self.tracker.open_segment() if self.tracker else None
+        if current is not None:
+            segs.append(current)
+        stats = self.outbox.stats()
+        return compute_today(
+            segs, now, queued_segments=stats.queued_segments, last_sent_at=stats.last_upload_at
+        )
+
+    def log_work(
+        self,
+        function: str,
+        units: float,
+        corrections: float = 0,
+        client: str | None = None,
+        day: date | None = None,
+    ) -> None:
+        """Queue the employee's own completed work; it goes out with the next upload."""
+        if function not in FUNCTION_IDS:
+            raise ValueError(f"unknown function {function!r}")
+        if not (0 <= corrections <= units <= 1e9):
+            raise ValueError("need 0 <= corrections <= units")
+        if client is not None and client not in self.policies.current.client_keys():
+            raise ValueError(f"unknown client {client!r}")
+        item: dict[str, Any] = {
+            "date": (day or self.clock().date()).isoformat(),
+            "function": function,
+            "units": units,
+            "corrections": corrections,
+        }
+        if client is not None:
+            item["client"] = client
+        self.outbox.queue("units", [item])
+        self.upload_now()
+
+    def collector_summary(self, from_: date, to: date) -> dict | None:
+        """The collector's own figures for this person; None when out of reach."""
+        client = self.uploader.client
+        if client is None:
+            return None
+        try:
+            params = {"from": from_.isoformat(), "to": to.isoformat()}
+            return client.call("GET", "/me/summary", params=params, timeout=5).json()
+        except (Unreachable, HttpError, ValueError):
+            return None
+
+    def retry_quarantined(self) -> int:
+        n = self.outbox.requeue_quarantined()
+        self.upload_now()
+        return n
+
+
+def _signature(path: os.PathLike) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)

@@ -1,0 +1,122 @@
+"""SQL the web dashboard needs beyond the API's: sessions, account admin,
+enrollment-token lists and the weekly series behind the trend charts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collector.store import Store
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
+    if ids is None:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(ids))})", list(ids)
+
+
+class DashboardMixin:
+    # -- sessions ---------------------------------------------------------
+    def session_user(self: Store, user_id: int) -> dict | None:
+        """The signed-in user with what a session is checked against.
+
+        The password hash is returned so the session layer can bind a cookie
+        to the password it was issued under: changing the password ends every
+        other session.
+        """
+        row = self.one(
+            "SELECT id, name, role, password_hash FROM users WHERE id = ? AND disabled_at IS NULL",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        teams = self.all("SELECT team_id FROM user_teams WHERE user_id = ?", (user_id,))
+        return {**dict(row), "team_ids": frozenset(t[0] for t in teams)}
+
+    # -- users ------------------------------------------------------------
+    def user_by_id(self: Store, user_id: int) -> dict | None:
+        row = self.one("SELECT id, name, role, disabled_at FROM users WHERE id = ?", (user_id,))
+        return dict(row) if row else None
+
+    def user_exists(self: Store, name: str) -> bool:
+        return self.one("SELECT 1 FROM users WHERE name = ?", (name,)) is not None
+
+    def set_user_disabled(self: Store, user_id: int, disabled: bool) -> bool:
+        with self.write() as c:
+            if disabled:
+                cur = c.execute(
+                    "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+                    (_now(), user_id),
+                )
+            else:
+                cur = c.execute(
+                    "UPDATE users SET disabled_at = NULL, failed_logins = 0, locked_until = NULL "
+                    "WHERE id = ? AND disabled_at IS NOT NULL",
+                    (user_id,),
+                )
+            return cur.rowcount == 1
+
+    def set_user_teams(self: Store, user_id: int, team_ids: list[int]) -> None:
+        with self.write() as c:
+            c.execute("DELETE FROM user_teams WHERE user_id = ?", (user_id,))
+            c.executemany(
+                "INSERT INTO user_teams (user_id, team_id) VALUES (?, ?)",
+                [(user_id, t) for t in team_ids],
+            )
+
+    def active_admins(self: Store) -> int:
+        row = self.one("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")
+        return int(row[0])
+
+    # -- enrollment tokens ------------------------------------------------
+    def enrollment_tokens(self: Store) -> list[dict]:
+        rows = self.all(
+            """SELECT e.id, t.name AS team, e.uses_left, e.expires_at, e.created_at,
+                      e.revoked_at
+               FROM enrollment_tokens e JOIN teams t ON t.id = e.team_id
+               ORDER BY e.id DESC"""
+        )
+        return [dict(r) for r in rows]
+
+    def revoke_enrollment_token(self: Store, token_id: int) -> bool:
+        with self.write() as c:
+            cur = c.execute(
+                "UPDATE enrollment_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                (_now(), token_id),
+            )
+            return cur.rowcount == 1
+
+    # -- series for charts ------------------------------------------------
+    def weekly_units_by_function(
+        self: Store, team_ids: list[int] | None, start: str, end: str
+    ) -> list[dict]:
+        """Units and corrections per ISO week (its Monday) and function."""
+        where, params = _in("team_id", team_ids)
+        rows = self.all(
+            f"""SELECT date(date, 'weekday 0', '-6 days') AS week, function,
+                       SUM(units) AS units, SUM(corrections) AS corrections
+                FROM output_units WHERE date BETWEEN ? AND ?{where}
+                GROUP BY week, function ORDER BY week""",
+            [start, end, *params],
+        )
+        return [dict(r) for r in rows]
+
+    def audit_count(self: Store) -> int:
+        return int(self.one("SELECT COUNT(*) FROM audit_log")[0])
+
+    def weekly_people(self: Store, team_ids: list[int] | None, start: str, end: str) -> dict:
+        """People tracked per ISO week (its Monday): a week is a group of its own,
+        so a week with too few people is suppressed on a chart like any group."""
+        where, params = _in("team_id", team_ids)
+        rows = self.all(
+            f"""SELECT date(day, 'weekday 0', '-6 days') AS week,
+                       COUNT(DISTINCT person_id) AS people
+                FROM rollups WHERE day BETWEEN ? AND ?{where} GROUP BY week""",
+            [start, end, *params],
+        )
+        return {r["week"]: int(r["people"]) for r in rows}
