@@ -33,7 +33,7 @@ def _run(collector, token: str, *filters: str, examples: int = 25) -> subprocess
             "--max-examples",
             str(examples),
             "--phases",
-            "examples,coverage,fuzzing",
+            "examples,fuzzing",
             "--seed",
             "1",
             "--workers",
