@@ -28,6 +28,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collector.store import open_store  # noqa: E402
+from collector.store.aggregates import rebuild  # noqa: E402
 from shared.catalogue import CATEGORY_IDS, FUNCTION_IDS  # noqa: E402
 from tests.fixtures.collector_server import CollectorServer  # noqa: E402
 
@@ -227,6 +228,10 @@ def fill_rollups(db: Path, people: int = 1000, days: int = 365) -> None:
     conn.execute("INSERT INTO clients VALUES ('client-a','Client A',''),('client-b','Client B','')")
     conn.commit()
     conn.close()
+    store = open_store(db)
+    with store.write() as c:  # the monthly and per-team levels, as ingest would keep them
+        rebuild(c)
+    store.close()
 
 
 def _flush(conn, rows, intr, units) -> None:

@@ -1,29 +1,43 @@
-"""The store, per request: opened on first use, closed when the request ends.
+"""The store for views: one SQLite connection per server thread, kept open.
 
-Same shape as the Flask tutorial's `db.py`: `get_store()` for views,
-`init_app()` to wire it in and migrate once at start.
+Same shape as the Flask tutorial's `db.py` (`get_store()` for views,
+`init_app()` to wire it in and migrate once at start), except that the
+connection outlives the request. Opening and closing a WAL database on every
+request costs more than storing a small batch: the last close checkpoints the
+log. A request that ends inside a transaction (an exception escaped a view)
+is rolled back at teardown, so the next request on that thread starts clean.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+import threading
+
+from flask import Flask, current_app
 
 from collector.store import Store, open_store
 
+_EXTENSION = "backlight.stores"
+
+
+class _ThreadStores(threading.local):
+    store: Store | None = None
+
 
 def get_store() -> Store:
-    if "store" not in g:
-        g.store = Store(current_app.config["DATABASE"])
-    return g.store
+    local: _ThreadStores = current_app.extensions[_EXTENSION]
+    if local.store is None:
+        local.store = Store(current_app.config["DATABASE"])
+    return local.store
 
 
-def close_store(_exc: BaseException | None = None) -> None:
-    store = g.pop("store", None)
-    if store is not None:
-        store.close()
+def _end_request(_exc: BaseException | None = None) -> None:
+    local: _ThreadStores = current_app.extensions[_EXTENSION]
+    if local.store is not None and local.store.conn.in_transaction:
+        local.store.conn.rollback()
 
 
 def init_app(app: Flask) -> None:
     store = open_store(app.config["DATABASE"], migrate=True)
     store.close()
-    app.teardown_appcontext(close_store)
+    app.extensions[_EXTENSION] = _ThreadStores()
+    app.teardown_appcontext(_end_request)

@@ -163,7 +163,7 @@ def _day_samples(rng: random.Random, person: _Person, day: date) -> list[tuple[S
         emit("meetings", rng.choice([15, 30]), None)
     while t < end:
         if lunch <= t < lunch + timedelta(hours=1):
-            t = lunch + timedelta(minutes=rng.randint(35, 55))  # locked screen: no samples
+            t += timedelta(minutes=rng.randint(35, 55))  # locked screen: no samples
             lunch = end
             continue
         function = rng.choices(functions, weights)[0]

@@ -67,7 +67,9 @@ class SegmentBuilder:
     sampling longer than ``max_gap_s`` (a locked screen, a suspended laptop,
     a paused agent) closes the open segment at the last sample: that time is
     not counted. Going idle is backdated to the last input, so the minutes
-    spent waiting for the idle threshold are not counted as active.
+    spent waiting for the idle threshold are not counted as active. A clock
+    set back does not count time twice: samples before the end of the last
+    closed segment are dropped, so segments never overlap.
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class SegmentBuilder:
         self.default_client = default_client
         self._open: Segment | None = None
         self._last_at: datetime | None = None
+        self._floor: datetime | None = None  # end of the last closed segment
 
     def add(self, sample: Sample) -> list[Segment]:
         """Take one sample; return the segments it closed (oldest first)."""
@@ -92,6 +95,8 @@ class SegmentBuilder:
             or sample.at < self._last_at
         ):
             closed += self.close()
+        if self._floor is not None and sample.at < self._floor:
+            return closed
 
         match = self.rules.match(sample.app, sample.title)
         idle = sample.idle_s >= self.idle_after_s and not match.passive_active
@@ -106,6 +111,7 @@ class SegmentBuilder:
                 cut = max(opened.start, sample.at - timedelta(seconds=sample.idle_s))
             if cut > opened.start:
                 closed.append(replace(opened, end=cut))
+                self._floor = cut
             start = cut
             self._open = Segment(start, sample.at, *key, 0, 0)
         elif opened is None:
@@ -139,4 +145,5 @@ class SegmentBuilder:
         )
         if end <= seg.start:
             return []
+        self._floor = end
         return [replace(seg, end=end)]

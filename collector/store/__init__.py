@@ -8,6 +8,7 @@ idea. A PostgreSQL backend would be a second implementation of these methods.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,19 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: One writer at a time per database file in this process. SQLite would
+#: serialise writers anyway, but its busy handler polls with growing sleeps,
+#: which under concurrent ingest turns into second-long tail latencies; a
+#: lock hands the database over as soon as the previous writer commits.
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(path, threading.Lock())
+
+
 class Store(AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin, DashboardMixin):
     def __init__(self, path: str | Path):
         self.path = str(path)
@@ -45,6 +59,7 @@ class Store(AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin, Dashboa
         conn.execute("PRAGMA busy_timeout=30000")
         self.conn = conn
         self.db = Database(conn)
+        self._write_lock = _write_lock(str(Path(self.path).resolve()))
 
     def close(self) -> None:
         self.conn.close()
@@ -65,14 +80,15 @@ class Store(AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin, Dashboa
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.rollback()
-            raise
-        else:
-            self.conn.commit()
+        with self._write_lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.rollback()
+                raise
+            else:
+                self.conn.commit()
 
     def one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()

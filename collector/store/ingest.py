@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from collector.metrics.interruptions import Span, detect, per_day
+from collector.store.aggregates import purge_derived
 from shared.payload import SummaryBatch
 
 if TYPE_CHECKING:
@@ -75,7 +76,10 @@ class IngestMixin:
                 )
             )
             client = s.client or ""
-            pieces = split_by_local_day(s.start, end)
+            if end.date() == s.start.date():  # the common case: no midnight inside
+                pieces = [(day, (s.end - s.start).total_seconds())]
+            else:
+                pieces = split_by_local_day(s.start, end)
             for i, (d, seconds) in enumerate(pieces):
                 days.add(d)
                 r = roll[(d, s.category, client)]
@@ -105,6 +109,14 @@ class IngestMixin:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 segments,
             )
+            known = {
+                row[0]
+                for row in c.execute(
+                    f"""SELECT DISTINCT day FROM rollups WHERE person_id = ?
+                        AND day IN ({",".join("?" * len(days))})""",
+                    (device.person_id, *days),
+                )
+            }
             c.executemany(
                 """INSERT INTO rollups (person_id, team_id, day, category, client,
                    active_s, idle_s, keys, clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -121,17 +133,62 @@ class IngestMixin:
                    ON CONFLICT (day, app) DO UPDATE SET seconds = seconds + excluded.seconds""",
                 [(d, app, secs) for (d, app), secs in uncategorised.items()],
             )
+            team_days = {d: [0 if d in known else 1, 0.0, 0, 0.0, 0] for d in days}
             for d in sorted(days):
-                self._recount_interruptions(
+                team_days[d][2:] = self._recount_interruptions(
                     device.person_id, device.team_id, d, min_focus_s, max_away_s
                 )
+            self._add_to_coarser_rollups(device, roll, team_days)
             self.touch_device(device.id, queue)
         return len(segments), False
 
+    def _add_to_coarser_rollups(
+        self: Store,
+        device: Device,
+        roll: dict[tuple[str, str, str], list[float]],
+        team_days: dict[str, list],
+    ) -> None:
+        """Bring the monthly and per-team levels (store/aggregates.py) along."""
+        monthly: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        team: dict[tuple[str, str], float] = defaultdict(float)
+        for (d, cat, client), (active, idle, _k, _c) in roll.items():
+            m = monthly[(d[:7], cat, client)]
+            m[0] += active
+            m[1] += idle
+            team[(d, cat)] += active
+            if cat != "non_work":
+                team_days[d][1] += active
+        self.conn.executemany(
+            """INSERT INTO rollups_monthly (person_id, team_id, month, category, client,
+               active_s, idle_s) VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (person_id, month, category, client) DO UPDATE SET
+               active_s = active_s + excluded.active_s, idle_s = idle_s + excluded.idle_s""",
+            [(device.person_id, device.team_id, *k, *v) for k, v in monthly.items()],
+        )
+        self.conn.executemany(
+            """INSERT INTO team_rollups (team_id, day, category, active_s) VALUES (?, ?, ?, ?)
+               ON CONFLICT (day, team_id, category) DO UPDATE SET
+               active_s = active_s + excluded.active_s""",
+            [(device.team_id, d, cat, secs) for (d, cat), secs in team.items()],
+        )
+        self.conn.executemany(
+            """INSERT INTO team_days (team_id, day, people, working_s, interruptions, away_s,
+               task_switches) VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (day, team_id) DO UPDATE SET people = people + excluded.people,
+               working_s = working_s + excluded.working_s,
+               interruptions = interruptions + excluded.interruptions,
+               away_s = away_s + excluded.away_s,
+               task_switches = task_switches + excluded.task_switches""",
+            [(device.team_id, d, *v) for d, v in team_days.items()],
+        )
+
     def _recount_interruptions(
         self: Store, person_id: int, team_id: int, day: str, min_focus_s: float, max_away_s: float
-    ) -> None:
-        """Detect again over the whole person-day, so batch borders do not matter."""
+    ) -> list:
+        """Detect again over the whole person-day, so batch borders do not matter.
+
+        Returns the change in (count, away seconds, task switches), for the
+        per-team totals."""
         rows = self.conn.execute(
             """SELECT start, end, utc_offset_min, category, state FROM segments
                WHERE person_id = ? AND day = ? ORDER BY start""",
@@ -151,20 +208,20 @@ class IngestMixin:
             )
         counts = per_day(detect(spans, min_focus_s=min_focus_s, max_away_s=max_away_s))
         today = counts.get(date.fromisoformat(day))
+        new = (today.count, today.away_s, today.task_switches) if today else (0, 0.0, 0)
+        old = self.conn.execute(
+            """SELECT count, away_s, task_switches FROM interruption_days
+               WHERE person_id = ? AND day = ?""",
+            (person_id, day),
+        ).fetchone() or (0, 0.0, 0)
         self.conn.execute(
             """INSERT INTO interruption_days (person_id, team_id, day, count, away_s, task_switches)
                VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT (person_id, day) DO UPDATE SET count = excluded.count,
                away_s = excluded.away_s, task_switches = excluded.task_switches""",
-            (
-                person_id,
-                team_id,
-                day,
-                today.count if today else 0,
-                today.away_s if today else 0.0,
-                today.task_switches if today else 0,
-            ),
+            (person_id, team_id, day, *new),
         )
+        return [n - o for n, o in zip(new, old, strict=True)]
 
     def purge_before(self: Store, cutoff: datetime) -> dict[str, int]:
         """Retention: drop personal data older than the cutoff (DESIGN §5)."""
@@ -185,4 +242,5 @@ class IngestMixin:
                     "DELETE FROM batches WHERE received_at < ?", (cutoff.isoformat(),)
                 ).rowcount,
             }
+            purge_derived(c, day)
         return counts

@@ -1,17 +1,16 @@
 """Read-only queries behind the reports. They read rollups, never raw segments,
-so their cost grows with people x days, not with events (DESIGN §7)."""
+so their cost grows with people x days, not with events (DESIGN §7); long
+ranges read the monthly and per-team levels (store/aggregates.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from collector.store.aggregates import WORKING, person_row_parts, person_rows
 from shared.catalogue import FUNCTION_IDS
 
 if TYPE_CHECKING:
     from collector.store import Store
-
-#: Time that counts as working time: everything active except non-work.
-_WORKING = "category != 'non_work'"
 
 
 def _teams(team_ids: list[int] | None, column: str = "team_id") -> tuple[str, list]:
@@ -22,10 +21,12 @@ def _teams(team_ids: list[int] | None, column: str = "team_id") -> tuple[str, li
 
 class QueriesMixin:
     def people_tracked(self: Store, team_ids: list[int] | None, start: str, end: str) -> int:
-        where, params = _teams(team_ids)
+        """People with any rollup in the range: one index probe per person."""
+        found, params = person_rows(start, end, None, "person_id = p.id")
+        where, team_params = _teams(team_ids, "p.team_id")
         row = self.one(
-            f"SELECT COUNT(DISTINCT person_id) FROM rollups WHERE day BETWEEN ? AND ?{where}",
-            [start, end, *params],
+            f"SELECT COUNT(*) FROM people p WHERE EXISTS ({found}){where}",
+            [*params, *team_params],
         )
         return int(row[0])
 
@@ -34,7 +35,7 @@ class QueriesMixin:
     ) -> dict[str, float]:
         where, params = _teams(team_ids)
         rows = self.all(
-            f"""SELECT category, SUM(active_s) / 3600.0 FROM rollups
+            f"""SELECT category, SUM(active_s) / 3600.0 FROM team_rollups
                 WHERE day BETWEEN ? AND ?{where} GROUP BY category""",
             [start, end, *params],
         )
@@ -60,8 +61,9 @@ class QueriesMixin:
         where, params = _teams(team_ids)
         rows = self.all(
             f"""SELECT date(day, 'weekday 0', '-6 days') AS week, category,
-                       SUM(active_s) / 3600.0 AS hours
-                FROM rollups WHERE day BETWEEN ? AND ?{where}
+                       SUM(seconds) / 3600.0 AS hours
+                FROM (SELECT day, category, SUM(active_s) AS seconds FROM team_rollups
+                      WHERE day BETWEEN ? AND ?{where} GROUP BY day, category)
                 GROUP BY week, category ORDER BY week""",
             [start, end, *params],
         )
@@ -73,41 +75,44 @@ class QueriesMixin:
         """Per day: interruptions, away seconds, task switches, working seconds, people."""
         where, params = _teams(team_ids)
         rows = self.all(
-            f"""SELECT w.day, COALESCE(i.count, 0) AS count, COALESCE(i.away_s, 0) AS away_s,
-                       COALESCE(i.task_switches, 0) AS task_switches, w.working_s, w.people
-                FROM (SELECT day, SUM(active_s) AS working_s, COUNT(DISTINCT person_id) AS people
-                      FROM rollups WHERE day BETWEEN ? AND ? AND {_WORKING}{where}
-                      GROUP BY day) w
-                LEFT JOIN (SELECT day, SUM(count) AS count, SUM(away_s) AS away_s,
-                                  SUM(task_switches) AS task_switches
-                           FROM interruption_days WHERE day BETWEEN ? AND ?{where}
-                           GROUP BY day) i ON i.day = w.day
-                ORDER BY w.day""",
-            [start, end, *params, start, end, *params],
+            f"""SELECT day, SUM(interruptions) AS count, SUM(away_s) AS away_s,
+                       SUM(task_switches) AS task_switches, SUM(working_s) AS working_s,
+                       SUM(people) AS people
+                FROM team_days WHERE day BETWEEN ? AND ?{where} AND working_s > 0
+                GROUP BY day ORDER BY day""",
+            [start, end, *params],
         )
         return [dict(r) for r in rows]
 
     def client_hours(self: Store, start: str, end: str) -> dict[str, tuple[float, int]]:
         """Back-office (work-function) hours and the people behind them, per client."""
         functions = ",".join("?" * len(FUNCTION_IDS))
-        rows = self.all(
-            f"""SELECT client, SUM(active_s) / 3600.0, COUNT(DISTINCT person_id) FROM rollups
-                WHERE day BETWEEN ? AND ? AND client != '' AND category IN ({functions})
-                GROUP BY client""",
-            [start, end, *FUNCTION_IDS],
+        rows, params = person_rows(
+            start, end, None, f"client != '' AND category IN ({functions})", FUNCTION_IDS
         )
-        return {r[0]: (r[1], r[2]) for r in rows}
+        found = self.all(
+            f"""SELECT client, SUM(active_s) / 3600.0, COUNT(DISTINCT person_id)
+                FROM ({rows}) GROUP BY client""",
+            params,
+        )
+        return {r[0]: (r[1], r[2]) for r in found}
 
     def hours_by_person(
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]:
-        where, params = _teams(team_ids, "r.team_id")
+        """Working hours per person who was tracked in the range. Summed per
+        person through the primary key rather than grouped over all rows."""
+        parts = person_row_parts(start, end, None, f"person_id = p.id AND {WORKING}")
+        summed = " + ".join(f"(SELECT TOTAL(active_s) FROM ({sql}))" for sql, _ in parts)
+        params = [p for _, ps in parts for p in ps]
+        where, team_params = _teams(team_ids, "p.team_id")
         rows = self.all(
-            f"""SELECT p.name AS person, t.name AS team, SUM(r.active_s) / 3600.0 AS hours
-                FROM rollups r JOIN people p ON p.id = r.person_id JOIN teams t ON t.id = p.team_id
-                WHERE r.day BETWEEN ? AND ? AND r.{_WORKING}{where}
-                GROUP BY r.person_id ORDER BY t.name, p.name""",
-            [start, end, *params],
+            f"""SELECT * FROM (
+                    SELECT p.name AS person, t.name AS team, ({summed}) / 3600.0 AS hours
+                    FROM people p JOIN teams t ON t.id = p.team_id WHERE 1{where}
+                    ORDER BY t.name, p.name)
+                WHERE hours > 0""",
+            [*params, *team_params],
         )
         return [dict(r) for r in rows]
 

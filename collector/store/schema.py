@@ -226,3 +226,58 @@ def m002_device_queue_health(db: Database) -> None:
     devices.add_column("queue_segments", int)  # type: ignore[union-attr]
     devices.add_column("quarantined_batches", int)  # type: ignore[union-attr]
     db.execute("UPDATE devices SET queue_segments = 0, quarantined_batches = 0")
+
+
+@migrations()
+def m003_coarser_rollups(db: Database) -> None:
+    """Monthly per-person rollups and per-team daily totals.
+
+    A year of daily rollups for a thousand people is two million rows; the
+    reports that span months read these instead (DESIGN §7: report cost grows
+    with people x days — here with people x months and teams x days).
+    """
+    from collector.store.aggregates import rebuild
+
+    db.executescript(
+        """
+        CREATE TABLE rollups_monthly (
+            person_id INTEGER NOT NULL,
+            team_id INTEGER NOT NULL,
+            month TEXT NOT NULL,
+            category TEXT NOT NULL,
+            client TEXT NOT NULL,
+            active_s REAL NOT NULL,
+            idle_s REAL NOT NULL,
+            PRIMARY KEY (person_id, month, category, client)
+        ) WITHOUT ROWID;
+        CREATE INDEX rollups_monthly_month
+            ON rollups_monthly (month, team_id, category, client, person_id, active_s);
+        CREATE INDEX rollups_day_covering
+            ON rollups (day, team_id, category, client, person_id, active_s);
+        DROP INDEX rollups_day;
+        CREATE INDEX output_units_covering
+            ON output_units (date, function, team_id, units, corrections);
+
+        -- Per team and day: hours per category, without people.
+        CREATE TABLE team_rollups (
+            team_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            category TEXT NOT NULL,
+            active_s REAL NOT NULL,
+            PRIMARY KEY (day, team_id, category)
+        ) WITHOUT ROWID;
+
+        -- Per team and day: people tracked, working time and interruptions.
+        CREATE TABLE team_days (
+            team_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            people INTEGER NOT NULL,
+            working_s REAL NOT NULL,
+            interruptions INTEGER NOT NULL,
+            away_s REAL NOT NULL,
+            task_switches INTEGER NOT NULL,
+            PRIMARY KEY (day, team_id)
+        ) WITHOUT ROWID;
+        """
+    )
+    rebuild(db.conn)

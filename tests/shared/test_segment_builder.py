@@ -85,3 +85,17 @@ def test_open_segment_is_visible_for_checkpoints():
         b.add(Sample(T0 + timedelta(seconds=s), "excel", "Payroll", 0))
     open_ = b.open_segment()
     assert open_ is not None and open_.seconds == 4
+
+
+def test_a_clock_set_back_never_makes_overlapping_segments():
+    b = SegmentBuilder(RULES, idle_after_s=300, max_gap_s=5)
+    segs = []
+    for i in range(10):
+        segs += b.add(Sample(T0 + timedelta(seconds=i), "excel", "Payroll run", 0, 1, 0))
+    # NTP (or a person) moves the clock back by five seconds
+    for i in range(10):
+        segs += b.add(Sample(T0 + timedelta(seconds=5 + i), "excel", "Payroll run", 0, 1, 0))
+    segs += b.close()
+    for earlier, later in zip(segs, segs[1:], strict=False):
+        assert later.start >= earlier.end
+    assert sum((s.end - s.start).total_seconds() for s in segs) == 14
