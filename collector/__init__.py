@@ -51,6 +51,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api.register(app)
 
+    from collector import dashboard
+
+    dashboard.register(app)
+
+    from collector import admin
+
+    admin.register(app)
+
     from collector.api.openapi import document
 
     @app.get("/api/v1/openapi.json")

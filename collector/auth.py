@@ -6,6 +6,8 @@ the caller or raises the right 401/403 with a JSON body.
 
 from __future__ import annotations
 
+import hmac
+
 from flask import g, request, session
 
 from collector.api.errors import ApiError
@@ -41,8 +43,12 @@ def current_principal(role: str = "manager") -> Principal:
     token = bearer_token()
     if token:
         principal = store.principal_for_api_key(token)
+        if principal is not None:
+            store.note_api_key_used(principal.id)
     elif session.get("user_id") is not None:
         principal = store.principal_for_user(int(session["user_id"]))
+        if principal is not None:
+            _check_session_csrf()
     if principal is None:
         raise ApiError(
             401,
@@ -54,6 +60,22 @@ def current_principal(role: str = "manager") -> Principal:
         raise ApiError(403, "forbidden", "this needs an admin")
     g.principal = principal
     return principal
+
+
+def _check_session_csrf() -> None:
+    """A browser session changing data through the API must send the page's
+    CSRF token in a header; a cookie alone could come from another site."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.headers.get("X-CSRF-Token", "")
+    expected = session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise ApiError(
+            403,
+            "csrf",
+            "X-CSRF-Token: a change made with a session cookie needs the page's CSRF token",
+            [{"field": "X-CSRF-Token", "message": "missing or wrong"}],
+        )
 
 
 def team_scope(principal: Principal, team: str | None) -> tuple[list[int] | None, str | None]:

@@ -278,7 +278,7 @@ def units_import(db_path: Path | None, csv_file) -> None:
 
     store = _store(db_path)
     try:
-        rows = resolve_units(store, parse_csv(csv_file.read()), None, prefix="rows")
+        rows = resolve_units(store, parse_csv(csv_file.read()), None, prefix="rows", first=2)
     except UnitsRejected as exc:
         for f in exc.fields:
             click.echo(f"{f['field'].replace('rows.', 'row ', 1)}: {f['message']}", err=True)

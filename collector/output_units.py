@@ -73,10 +73,16 @@ def _resolve(
 
 
 def resolve_units(
-    store: Store, items: list[OutputUnit], principal: Principal | None, prefix: str = "items"
+    store: Store,
+    items: list[OutputUnit],
+    principal: Principal | None,
+    prefix: str = "items",
+    first: int = 0,
 ) -> list[dict]:
+    """Errors name `prefix.N`, N counted from `first`: 0 for a JSON list,
+    2 for a parsed CSV file (the header is row 1), so people find the row."""
     rows, errors = [], []
-    for i, item in enumerate(items):
+    for i, item in enumerate(items, first):
         row, bad = _resolve(store, item, f"{prefix}.{i}", principal)
         errors += bad
         if row:

@@ -46,12 +46,12 @@ def post_output_units(principal, *, body: m.OutputUnits | None = None):
                 "the file is not UTF-8 text",
                 [{"field": "body", "message": "not UTF-8"}],
             ) from None
-        items, prefix, source = parse_csv(text), "rows", "csv"
+        items, prefix, first, source = parse_csv(text), "rows", 2, "csv"
     elif body is None:
         raise ApiError(415, "unsupported_media_type", "send application/json or text/csv")
     else:
-        items, prefix, source = body.items, "items", "api"
-    rows = resolve_units(store, items, principal, prefix=prefix)
+        items, prefix, first, source = body.items, "items", 0, "api"
+    rows = resolve_units(store, items, principal, prefix=prefix, first=first)
     actor, ip = _actor(principal)
     with store.write():
         stored = store.add_output_units(rows, source, actor)

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from collector.store.accounts import AccountsMixin
+from collector.store.admin import AdminMixin
 from collector.store.dashboard import DashboardMixin
 from collector.store.ingest import IngestMixin
 from collector.store.organisation import OrganisationMixin
@@ -45,7 +46,9 @@ def _write_lock(path: str) -> threading.Lock:
         return _WRITE_LOCKS.setdefault(path, threading.Lock())
 
 
-class Store(AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin, DashboardMixin):
+class Store(
+    AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin, DashboardMixin, AdminMixin
+):
     def __init__(self, path: str | Path):
         self.path = str(path)
         conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)

@@ -3,7 +3,7 @@ enrollment-token lists and the weekly series behind the trend charts."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -109,14 +109,67 @@ class DashboardMixin:
     def audit_count(self: Store) -> int:
         return int(self.one("SELECT COUNT(*) FROM audit_log")[0])
 
-    def weekly_people(self: Store, team_ids: list[int] | None, start: str, end: str) -> dict:
+    def weekly_people(
+        self: Store,
+        team_ids: list[int] | None,
+        start: str,
+        end: str,
+        at_least: int | None = None,
+    ) -> dict[str, int]:
         """People tracked per ISO week (its Monday): a week is a group of its own,
-        so a week with too few people is suppressed on a chart like any group."""
+        so a week with too few people is suppressed on a chart like any group.
+
+        An exact count reads every rollup row of the week (a year for 1,000 people
+        is two million rows), and a page only needs to know whether a week reaches
+        `at_least` people. So with `at_least`, a week where one team alone had that
+        many people on one day (`team_days`, one row per team and day) answers with
+        that number, a lower bound; only the other weeks are counted exactly.
+        """
         where, params = _in("team_id", team_ids)
-        rows = self.all(
-            f"""SELECT date(day, 'weekday 0', '-6 days') AS week,
-                       COUNT(DISTINCT person_id) AS people
-                FROM rollups WHERE day BETWEEN ? AND ?{where} GROUP BY week""",
+        weeks: dict[str, int] = {}
+        for r in self.all(
+            f"""SELECT date(day, 'weekday 0', '-6 days') AS week, MAX(people) AS people
+                FROM team_days WHERE day BETWEEN ? AND ?{where} GROUP BY week""",
+            [start, end, *params],
+        ):
+            weeks[r["week"]] = int(r["people"])
+        exact = [w for w, n in weeks.items() if at_least is None or n < at_least]
+        for week in exact:
+            monday = date.fromisoformat(week)
+            first = max(week, start)
+            last = min((monday + timedelta(days=6)).isoformat(), end)
+            row = self.one(
+                f"""SELECT COUNT(DISTINCT person_id) FROM rollups
+                    WHERE day BETWEEN ? AND ?{where}""",
+                [first, last, *params],
+            )
+            weeks[week] = int(row[0])
+        return weeks
+
+    # -- output units page --------------------------------------------------
+    def output_units_summary(self: Store, team_ids: list[int] | None, start: str, end: str) -> dict:
+        """Rows, functions and the latest date of the output units in a period."""
+        where, params = _in("team_id", team_ids)
+        row = self.one(
+            f"""SELECT COUNT(*) AS rows, COUNT(DISTINCT function) AS functions,
+                       MAX(date) AS latest
+                FROM output_units WHERE date BETWEEN ? AND ?{where}""",
             [start, end, *params],
         )
-        return {r["week"]: int(r["people"]) for r in rows}
+        return dict(row)
+
+    def recent_output_units(
+        self: Store, team_ids: list[int] | None, start: str, end: str, limit: int
+    ) -> list[dict]:
+        """The newest `limit` output-unit rows of a period, newest first."""
+        where, params = _in("o.team_id", team_ids)
+        rows = self.all(
+            f"""SELECT o.date, o.function, t.name AS team, p.name AS employee,
+                       o.client_key AS client, o.units, o.corrections, o.source
+                FROM output_units o LEFT JOIN teams t ON t.id = o.team_id
+                LEFT JOIN people p ON p.id = o.person_id
+                WHERE o.date BETWEEN ? AND ?{where}
+                ORDER BY o.date DESC, o.id DESC LIMIT ?""",
+            [start, end, *params, limit],
+        )
+        return [dict(r) for r in rows]

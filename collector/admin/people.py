@@ -1,0 +1,163 @@
+"""Users & teams: web accounts (admin or manager), their teams, and the team list."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from collector.admin import bp
+from collector.admin.forms import NAME, FormErrors, audit, team_ids, text
+from collector.db import get_store
+
+ROLES = ("admin", "manager")
+MIN_PASSWORD = 10  # as `backlight-collector user add` and the password page
+MAX_PASSWORD = 1000
+
+
+def _page(
+    errors: FormErrors | None = None,
+    form: dict | None = None,
+    team_form: dict | None = None,
+    team_errors: FormErrors | None = None,
+    row_errors: dict[int, str] | None = None,
+    status: int = 200,
+):
+    store = get_store()
+    body = render_template(
+        "admin/users.html",
+        page="users",
+        users=store.admin_users(),
+        teams=store.teams(),
+        roles=ROLES,
+        errors=errors or FormErrors(),
+        form=form or {"role": "manager", "teams": []},
+        team_form=team_form or {},
+        team_errors=team_errors or FormErrors(),
+        row_errors=row_errors or {},
+        me=g.principal.id,
+        min_password=MIN_PASSWORD,
+    )
+    return body, status
+
+
+@bp.get("/users")
+def users():
+    return _page()
+
+
+@bp.post("/users")
+def add_user():
+    store = get_store()
+    errors = FormErrors()
+    name = text("name", 100)
+    role = request.form.get("role", "")
+    password = request.form.get("password", "")
+    if not name:
+        errors.add("name", "name: give the user a name.")
+    elif not NAME.match(name):
+        errors.add("name", "name: use at most 100 characters, on one line.")
+    elif store.user_exists(name):
+        errors.add("name", f"name: a user called {name!r} exists already.")
+    if role not in ROLES:
+        errors.add("role", "role: choose admin or manager.")
+    teams = team_ids("teams", errors)
+    if role == "manager" and not teams and "teams" not in errors:
+        errors.add("teams", "teams: a manager needs at least one team.")
+    if len(password) < MIN_PASSWORD:
+        errors.add("password", f"password: use at least {MIN_PASSWORD} characters.")
+    elif len(password) > MAX_PASSWORD:
+        errors.add("password", f"password: use at most {MAX_PASSWORD} characters.")
+    if errors:
+        form = {"name": name, "role": role, "teams": teams}
+        return _page(errors=errors, form=form, status=400)
+    names = [t["name"] for t in store.teams() if t["id"] in teams]
+    with store.write():
+        store.add_user(name, role, password, teams)
+        audit("user.add", name, {"role": role, "teams": names})
+    flash(f"User {name} added as {role}. Give them the initial password yourself.", "success")
+    return redirect(url_for("admin.users"))
+
+
+def _user_or_404(user_id: int) -> dict:
+    user = get_store().user_by_id(user_id)
+    if user is None:
+        abort(404, "There is no such user.")
+    return user
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable_user(user_id: int):
+    store = get_store()
+    user = _user_or_404(user_id)
+    if user_id == g.principal.id:
+        outcome = "last_admin" if store.active_admins() <= 1 else "yourself"
+    else:
+        with store.write():
+            outcome = store.disable_user_unless_last_admin(user_id)
+            if outcome == "disabled":
+                audit("user.disable", user["name"])
+    if outcome == "yourself":
+        return _page(
+            row_errors={user_id: "You cannot disable yourself; ask another admin."}, status=400
+        )
+    if outcome == "last_admin":
+        return _page(
+            row_errors={
+                user_id: f"{user['name']} is the last active admin and stays enabled; "
+                "enable or add another admin first."
+            },
+            status=409,
+        )
+    if outcome == "disabled":
+        flash(f"{user['name']} is disabled and signed out everywhere.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable_user(user_id: int):
+    store = get_store()
+    user = _user_or_404(user_id)
+    with store.write():
+        if store.set_user_disabled(user_id, False):
+            audit("user.enable", user["name"])
+            flash(f"{user['name']} is enabled again.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/teams")
+def user_teams(user_id: int):
+    store = get_store()
+    user = _user_or_404(user_id)
+    errors = FormErrors()
+    teams = team_ids("teams", errors)
+    if user["role"] == "manager" and not teams and not errors:
+        errors.add("teams", "teams: a manager needs at least one team.")
+    if errors:
+        return _page(
+            row_errors={user_id: f"{user['name']}: {next(iter(errors.values()))}"}, status=400
+        )
+    names = [t["name"] for t in store.teams() if t["id"] in teams]
+    with store.write():
+        store.set_user_teams(user_id, teams)
+        audit("user.teams", user["name"], {"teams": names})
+    flash(f"Teams for {user['name']} saved.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/teams")
+def add_team():
+    store = get_store()
+    errors = FormErrors()
+    name = text("team_name", 100)
+    if not name:
+        errors.add("team_name", "team name: give the team a name.")
+    elif not NAME.match(name):
+        errors.add("team_name", "team name: use at most 100 characters, on one line.")
+    elif store.team_id(name) is not None:
+        errors.add("team_name", f"team name: a team called {name!r} exists already.")
+    if errors:
+        return _page(team_form={"team_name": name}, team_errors=errors, status=400)
+    with store.write():
+        store.add_team(name)
+        audit("team.add", name)
+    flash(f"Team {name} added.", "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,145 @@
+"""Settings: the organisation-wide keys of DESIGN §4 and §5.
+
+Values are checked by `collector.settings`, the table the API and the CLI
+check against: every field is checked, each bad one is named, and one bad
+value means nothing is saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import flash, redirect, render_template, request, url_for
+
+from collector import settings as table
+from collector.admin import bp
+from collector.admin.forms import FormErrors, audit
+from collector.db import get_store
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    intro: str
+    keys: tuple[str, ...]
+
+
+GROUPS = (
+    Group(
+        "Organisation and cost",
+        "Used by the time-per-unit benchmarks, the money figures and the workload report.",
+        ("operation.size", "cost.hourly_rate", "cost.currency", "workload.weekly_hours"),
+    ),
+    Group(
+        "Privacy and retention",
+        "Who sees what, and how long personal data is kept. The consent screen agents show "
+        "follows these values.",
+        ("privacy.min_group_size", "privacy.individual_reports", "retention_days"),
+    ),
+    Group(
+        "Agents",
+        "Sent to every agent with its policy.",
+        ("agent.idle_after_s", "agent.upload_interval_s"),
+    ),
+    Group(
+        "Interruptions",
+        "How switches away from work are counted and what recovering from one costs.",
+        (
+            "interruptions.min_focus_s",
+            "interruptions.max_away_s",
+            "interruptions.recovery_min_s",
+            "interruptions.recovery_max_s",
+        ),
+    ),
+)
+
+LABELS = {
+    "operation.size": "Operation size (people supported)",
+    "cost.hourly_rate": "Hourly cost",
+    "cost.currency": "Currency",
+    "workload.weekly_hours": "Weekly hours",
+    "privacy.min_group_size": "Minimum group size",
+    "privacy.individual_reports": "Individual reports",
+    "retention_days": "Retention (days)",
+    "agent.idle_after_s": "Idle after (seconds)",
+    "agent.upload_interval_s": "Upload interval (seconds)",
+    "interruptions.min_focus_s": "Minimum focus (seconds)",
+    "interruptions.max_away_s": "Longest away (seconds)",
+    "interruptions.recovery_min_s": "Recovery, low (seconds)",
+    "interruptions.recovery_max_s": "Recovery, high (seconds)",
+}
+
+assert {k for g in GROUPS for k in g.keys} == set(table.SETTINGS), "every setting on the page"
+
+
+def show(value) -> str:
+    """A value as the form shows it: 25.0 as 25, booleans as true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _page(values: dict[str, str] | None = None, errors: FormErrors | None = None, status=200):
+    current = get_store().settings()
+    body = render_template(
+        "admin/settings.html",
+        page="settings",
+        groups=GROUPS,
+        labels=LABELS,
+        table=table.SETTINGS,
+        current={k: show(v) for k, v in current.items()},
+        values=values or {k: show(v) for k, v in current.items()},
+        errors=errors or FormErrors(),
+        show=show,
+    )
+    return body, status
+
+
+@bp.get("/settings")
+def settings():
+    return _page()
+
+
+@bp.post("/settings")
+def save_settings():
+    store = get_store()
+    current = store.settings()
+    errors = FormErrors()
+    sent = {k: v[:200] for k, v in request.form.items() if k != "csrf_token"}
+    parsed = {}
+    for key, raw in sent.items():
+        if key not in table.SETTINGS:
+            errors.add(key[:60], f"{key[:60]}: not a setting this collector knows.")
+            continue
+        try:
+            parsed[key] = table.parse_value(key, raw.strip())
+        except table.SettingError as exc:
+            errors.add(key, f"{LABELS[key]} ({key}): {exc.message}.")
+    if not errors:
+        try:
+            table.check_consistency({**current, **parsed})
+        except table.SettingError as exc:
+            errors.add(exc.key, f"{LABELS[exc.key]} ({exc.key}): {exc.message}.")
+    if errors:
+        values = {k: show(v) for k, v in current.items()} | {
+            k: v for k, v in sent.items() if k in table.SETTINGS
+        }
+        return _page(values, errors, 400)
+    changes = {
+        k: v for k, v in parsed.items() if v != current[k] or type(v) is not type(current[k])
+    }
+    if not changes:
+        flash("Nothing changed.", "info")
+        return redirect(url_for("admin.settings"))
+    try:
+        with store.write():
+            store.set_settings(changes)
+            audit("settings.set", "", changes)
+    except table.SettingError as exc:  # checked above; kept so a race cannot give a 500
+        errors.add(exc.key, f"{exc.key}: {exc.message}.")
+        return _page(None, errors, 400)
+    names = ", ".join(changes)
+    flash(f"Saved: {names}.", "success")
+    return redirect(url_for("admin.settings"))

@@ -1,0 +1,138 @@
+"""Team, date-range and month filters from a page's query string.
+
+The team goes through `collector.auth.team_scope`, the same check the API
+makes, so a manager who edits the URL to another team's name gets 403 from
+the server whatever the page shows. A bad date is not an error page: the
+page says what was wrong and shows the default range instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from collector.auth import team_scope
+from collector.db import get_store
+from collector.store.accounts import Principal
+
+DEFAULT_DAYS = 28
+MAX_DAYS = 1100  # as the API
+MONTH = re.compile(r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")
+
+
+@dataclass
+class Filters:
+    team: str | None
+    team_ids: list[int] | None
+    start: date
+    end: date
+    month: str
+    errors: list[str] = field(default_factory=list)
+    kind: str = "range"  # or "month"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def args(self, **override: str | None) -> dict[str, str]:
+        """The query string that reproduces these filters (for CSV and preset links)."""
+        if self.kind == "month":
+            base: dict[str, str | None] = {"team": self.team, "month": self.month}
+        else:
+            base = {"team": self.team, "from": self.start.isoformat(), "to": self.end.isoformat()}
+        base.update(override)
+        return {k: v for k, v in base.items() if v}
+
+    def presets(self, today: date | None = None) -> list[tuple[str, dict[str, str]]]:
+        today = today or date.today()
+        if self.kind == "month":
+            return [
+                ("Last month", self.args(month=last_full_month(today))),
+                ("This month so far", self.args(month=today.strftime("%Y-%m"))),
+            ]
+        first = today.replace(day=1)
+        last_month_end = first - timedelta(days=1)
+        return [
+            (
+                "Last 4 weeks",
+                self.args(
+                    **{"from": (today - timedelta(days=27)).isoformat(), "to": today.isoformat()}
+                ),
+            ),
+            ("This month", self.args(**{"from": first.isoformat(), "to": today.isoformat()})),
+            (
+                "Last month",
+                self.args(
+                    **{
+                        "from": last_month_end.replace(day=1).isoformat(),
+                        "to": last_month_end.isoformat(),
+                    }
+                ),
+            ),
+            (
+                "Last 3 months",
+                self.args(
+                    **{"from": (today - timedelta(days=90)).isoformat(), "to": today.isoformat()}
+                ),
+            ),
+        ]
+
+
+def team_options(principal: Principal) -> list[dict]:
+    teams = get_store().teams()
+    if principal.is_admin:
+        return teams
+    return [t for t in teams if t["id"] in principal.team_ids]
+
+
+def _team(principal: Principal, raw: str | None) -> tuple[str | None, list[int] | None]:
+    name = (raw or "").strip() or None
+    team_ids, team = team_scope(principal, name)  # 403 / 404 as in the API
+    return team, team_ids
+
+
+def _date(raw: str | None, label: str, errors: list[str]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"{label}: {raw!r} is not a date (use YYYY-MM-DD); showing the default.")
+        return None
+
+
+def range_filters(principal: Principal, args, days: int = DEFAULT_DAYS) -> Filters:
+    errors: list[str] = []
+    team, team_ids = _team(principal, args.get("team"))
+    start = _date(args.get("from"), "From", errors)
+    end = _date(args.get("to"), "To", errors)
+    end = end or date.today()
+    start = start or end - timedelta(days=days - 1)
+    if start > end:
+        errors.append("From is after To; showing the four weeks up to To.")
+        start = end - timedelta(days=days - 1)
+    if (end - start).days > MAX_DAYS:
+        errors.append(f"A range covers at most {MAX_DAYS} days; shortened.")
+        start = end - timedelta(days=MAX_DAYS)
+    return Filters(team, team_ids, start, end, end.strftime("%Y-%m"), errors)
+
+
+def last_full_month(today: date | None = None) -> str:
+    first = (today or date.today()).replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+def month_filters(principal: Principal, args, with_team: bool = True) -> Filters:
+    errors: list[str] = []
+    team, team_ids = _team(principal, args.get("team")) if with_team else (None, None)
+    raw = (args.get("month") or "").strip()
+    # By default the last full month: a review of a month still running compares a part
+    # month with a whole one.
+    month = raw if MONTH.match(raw) else last_full_month()
+    if raw and not MONTH.match(raw):
+        errors.append(f"Month: {raw!r} is not a month (use YYYY-MM); showing last month.")
+    year, mon = (int(p) for p in month.split("-"))
+    first = date(year, mon, 1)
+    nxt = date(year + mon // 12, mon % 12 + 1, 1)
+    return Filters(team, team_ids, first, nxt - timedelta(days=1), month, errors, kind="month")

@@ -1,0 +1,117 @@
+"""How figures are shown. The API never rounds; pages round here, in one place,
+so a table cell, a chart label and a headline say the same thing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Flask
+
+DASH = "—"
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return DASH
+    return f"{value:,.{digits}f}"
+
+
+def count(value: float | None) -> str:
+    return DASH if value is None else f"{value:,.0f}"
+
+
+def hours(value: float | None) -> str:
+    if value is None:
+        return DASH
+    return f"{value:,.1f} h"
+
+
+def minutes(value: float | None) -> str:
+    if value is None:
+        return DASH
+    if abs(value) >= 120:
+        return f"{value / 60:,.1f} h"
+    return f"{value:,.0f} min"
+
+
+def per_unit(value: float | None) -> str:
+    """Hours per unit in the unit people think in: minutes below an hour."""
+    if value is None:
+        return DASH
+    if value < 0.1:
+        return f"{value * 60:.1f} min"
+    if value < 1:
+        return f"{value * 60:.0f} min"
+    return f"{value:,.1f} h"
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    if value is None:
+        return DASH
+    digits = 0 if abs(value) >= 100 else 2
+    sign = "−" if value < 0 else ""
+    body = f"{abs(value):,.{digits}f}"
+    symbol = SYMBOLS.get(currency)
+    return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
+
+
+def share(value: float | None, signed: bool = False, digits: int = 0) -> str:
+    if value is None:
+        return DASH
+    return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
+
+
+def day(value: str | date) -> str:
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.strftime('%a')} {d.day} {d.strftime('%b')}"
+
+
+def short_day(value: str | date) -> str:
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.day} {d.strftime('%b')}"
+
+
+def month_name(value: str) -> str:
+    year, mon = (int(p) for p in value.split("-"))
+    return date(year, mon, 1).strftime("%B %Y")
+
+
+def cell(value: Any, kind: str, currency: str = "USD") -> str:
+    """Format one table cell by its column kind."""
+    if value is None:
+        return DASH
+    formatter = {
+        "hours": hours,
+        "minutes": minutes,
+        "per_unit": per_unit,
+        "count": count,
+        "number": num,
+        "share": share,
+        "change": lambda v: share(v, signed=True),
+        "day": day,
+        "week": lambda v: f"week of {short_day(v)}",
+    }.get(kind)
+    if kind == "money":
+        return money(value, currency)
+    if formatter is None:
+        return str(value)
+    return formatter(value)
+
+
+def register(app: Flask) -> None:
+    for name, fn in {
+        "num": num,
+        "count": count,
+        "hours": hours,
+        "minutes": minutes,
+        "per_unit": per_unit,
+        "money": money,
+        "share": share,
+        "day": day,
+        "short_day": short_day,
+        "month_name": month_name,
+        "cell": cell,
+    }.items():
+        app.jinja_env.filters[name] = fn

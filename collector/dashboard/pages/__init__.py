@@ -1,0 +1,151 @@
+"""The report pages: one per report of DESIGN §3, each a chart and its table.
+
+Every page is built the same way: filters from the query string (checked
+against the signed-in user's teams), the report body from
+`collector.reports` (the figures the API returns), then charts and a table
+from that body. `/<page>.csv` answers the same table as CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import g, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from collector.dashboard import bp
+from collector.dashboard.filters import Filters, month_filters, range_filters, team_options
+from collector.dashboard.sessions import signed_in
+from collector.dashboard.tables import Table, csv_response
+from collector.db import get_store
+from collector.metrics import suppression
+from collector.store import Store
+from collector.store.accounts import Principal
+
+
+@dataclass(frozen=True)
+class Chart:
+    heading: str
+    svg: Markup
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass
+class Page:
+    key: str
+    title: str
+    intro: str
+    filters: Filters
+    table: Table | None = None
+    charts: list[Chart] = field(default_factory=list)
+    headline: list[Figure] = field(default_factory=list)
+    headline_title: str = ""
+    suppressed: str | None = None
+    empty: str | None = None
+    template: str = "dashboard/report.html"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Builder = Callable[[Store, Principal, Filters, bool], Page]
+
+
+def no_data_message(principal: Principal, f: Filters, what: str = "tracked time") -> str:
+    scope = f"team {f.team}" if f.team else ("any team" if principal.is_admin else "your teams")
+    fix = (
+        "Check Admin → Devices that agents are enrolled, have consent and upload, "
+        "or widen the date range."
+        if principal.is_admin
+        else "Widen the date range, or ask an admin to check that the agents of your team "
+        "are enrolled and have consent."
+    )
+    return f"No {what} for {scope} in this period. {fix}"
+
+
+def suppressed_reason(report: dict) -> str | None:
+    if report.get("suppressed"):
+        return str(report.get("reason") or "too few people in this group")
+    return None
+
+
+def group_floor(store: Store) -> int:
+    """The people a sub-group needs to be shown (1 when individual reports are on)."""
+    s = store.settings()
+    return 1 if s["privacy.individual_reports"] else int(s["privacy.min_group_size"])
+
+
+def small_group(store: Store, people: int) -> str | None:
+    """The reason a sub-group (a week, a day) is hidden, as the reports decide for a whole
+    report: fewer than privacy.min_group_size people, unless individual reports are on."""
+    s = store.settings()
+    if s["privacy.individual_reports"] and people > 0:
+        return None
+    hidden = suppression(people, s["privacy.min_group_size"])
+    return f"fewer than {s['privacy.min_group_size']} people" if hidden else None
+
+
+def _route(key: str, build: Builder, kind: str, with_team: bool = True) -> None:
+    def parse() -> Filters:
+        if kind == "month":
+            return month_filters(g.principal, request.args, with_team=with_team)
+        return range_filters(g.principal, request.args)
+
+    @signed_in()
+    def html():
+        page = build(get_store(), g.principal, parse(), True)
+        return render_template(
+            page.template,
+            page=page,
+            teams=team_options(g.principal),
+            with_team=with_team,
+            csv_url=url_for(f"dashboard.{key}_csv", **page.filters.args()),
+        )
+
+    @signed_in()
+    def csv():
+        page = build(get_store(), g.principal, parse(), False)
+        table = page.table or Table(page.title, [])
+        if page.suppressed:
+            table = Table(table.caption, table.columns[:1], [{"suppressed": page.suppressed}])
+        f = page.filters
+        parts = [f.team or "all-teams"] + (
+            [f.month] if f.kind == "month" else [f.start.isoformat(), f.end.isoformat()]
+        )
+        return csv_response(table, key, parts)
+
+    bp.add_url_rule(f"/{key}", endpoint=key, view_func=html)
+    bp.add_url_rule(f"/{key}.csv", endpoint=f"{key}_csv", view_func=csv)
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("dashboard.overview"))
+
+
+def _register() -> None:
+    from collector.dashboard.pages import (
+        clients,
+        functions,
+        interruptions,
+        overview,
+        review,
+        workload,
+    )
+
+    _route("overview", overview.build, "range")
+    _route("functions", functions.build, "range")
+    _route("interruptions", interruptions.build, "range")
+    _route("clients", clients.build, "month", with_team=False)
+    _route("review", review.build, "month")
+    _route("workload", workload.build, "range")
+
+
+_register()

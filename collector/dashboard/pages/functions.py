@@ -1,0 +1,163 @@
+"""Functions: hours per output unit against seed 001's benchmark bands, and the trend."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from collector import reports
+from collector.dashboard import charts
+from collector.dashboard.filters import Filters
+from collector.dashboard.formatting import per_unit, short_day
+from collector.dashboard.pages import (
+    Chart,
+    Figure,
+    Page,
+    group_floor,
+    no_data_message,
+    small_group,
+)
+from collector.dashboard.tables import Column, Table
+from collector.store import Store
+from collector.store.accounts import Principal
+from shared.catalogue import functions
+
+INTRO = (
+    "Hours spent per output unit for each back-office function, against the benchmark bands "
+    "(efficient, reasonable, watch, slow), with corrections as the quality check."
+)
+
+
+def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
+    start, end = f.start.isoformat(), f.end.isoformat()
+    report = reports.time_per_unit_report(store, f.team_ids, f.team, start, end)
+    page = Page("functions", "Functions", INTRO, f)
+    if report.get("suppressed"):
+        page.suppressed = report["reason"]
+        return page
+    rows = report["functions"]
+    if not any(r["hours"] > 0 or r["units"] > 0 for r in rows):
+        page.empty = no_data_message(principal, f, "tracked function time or output units")
+        return page
+    page.extra["people"] = report["people"]
+    shown = [r for r in rows if r["hours"] > 0 or r["units"] > 0]
+    table_rows = []
+    for r in shown:
+        table_rows.append(
+            {
+                **r,
+                "_none": "no output recorded" if r["hours_per_unit"] is None else None,
+            }
+        )
+    page.table = Table(
+        "Hours per output unit per function",
+        [
+            Column("name", "Function"),
+            Column("output_unit", "Output unit"),
+            Column("hours", "Hours", "hours"),
+            Column("units", "Units", "number"),
+            Column("hours_per_unit", "Per unit", "per_unit"),
+            Column("band", "Band", "band"),
+            Column("corrections", "Corrections", "number"),
+            Column("correction_rate", "Correction rate", "share"),
+            Column("quality_adjusted_units", "Quality-adjusted units", "number"),
+        ],
+        table_rows,
+        note=f"Benchmarks scale with an operation of {report['operation_size']} people where "
+        "the seed gives them per operation size. A function with hours but no units says "
+        "'no output recorded': record its units on the Output units page.",
+    )
+    banded = [r for r in shown if r["band"]]
+    missing = [r for r in shown if r["hours"] > 0 and r["hours_per_unit"] is None]
+    page.headline = [
+        Figure("Functions with time", str(sum(1 for r in shown if r["hours"] > 0))),
+        Figure(
+            "Efficient or reasonable",
+            str(sum(1 for r in banded if r["band"] in ("efficient", "reasonable"))),
+        ),
+        Figure("Watch or slow", str(sum(1 for r in banded if r["band"] in ("watch", "slow")))),
+        Figure(
+            "No output recorded",
+            str(len(missing)),
+            ", ".join(r["name"] for r in missing[:3]) if missing else "",
+        ),
+    ]
+    if not html:
+        return page
+    bullets = []
+    for r in shown:
+        b = r["benchmark"]
+        bullets.append(
+            charts.BulletRow(
+                r["name"],
+                r["hours_per_unit"],
+                per_unit(r["hours_per_unit"]),
+                (b["efficient_below"], b["reasonable_high"], b["slow_above"]) if b else None,
+                r["band"],
+                note="no output recorded" if r["hours_per_unit"] is None else "",
+            )
+        )
+    page.charts.append(
+        Chart(
+            "Hours per unit against the benchmark bands",
+            charts.bullets(
+                bullets,
+                title="Hours per output unit per function, against benchmark bands",
+                desc="One row per function; the bar ends at the hours per unit, over shaded "
+                "bands for efficient, reasonable, watch and slow. The table below has the figures.",
+            ),
+            "Each row has its own scale: a schedule and a QA evaluation are measured in very "
+            "different units. Functions without a benchmark are drawn on a plain background.",
+        )
+    )
+    page.charts.append(_trend(store, f, [r for r in shown if r["hours"] > 0], report))
+    return page
+
+
+def _trend(store: Store, f: Filters, rows: list[dict], report: dict) -> Chart:
+    start, end = f.start.isoformat(), f.end.isoformat()
+    hours: dict[str, dict[str, float]] = defaultdict(dict)
+    for w in store.weekly_hours_by_function(f.team_ids, start, end):
+        hours[w["week"]][w["category"]] = w["hours"]
+    units: dict[str, dict[str, float]] = defaultdict(dict)
+    for w in store.weekly_units_by_function(f.team_ids, start, end):
+        units[w["week"]][w["function"]] = w["units"]
+    weeks = sorted(set(hours) | set(units))
+    people = store.weekly_people(f.team_ids, start, end, at_least=group_floor(store))
+    hidden = frozenset(
+        i for i, w in enumerate(weeks) if small_group(store, people.get(w, 0)) is not None
+    )
+    catalogue = functions()
+    panels = []
+    for r in rows:
+        fid = r["function"]
+        values: list[float | None] = []
+        for w in weeks:
+            u = units[w].get(fid, 0.0)
+            values.append(hours[w].get(fid, 0.0) / u if u > 0 else None)
+        known = [v for v in values if v is not None]
+        factor, unit = (60.0, "min") if known and max(known) < 1 else (1.0, "h")
+        b = catalogue[fid].benchmark
+        scaled = b.scaled(report["operation_size"]) if b else None
+        panels.append(
+            charts.TrendPanel(
+                fid,
+                r["name"],
+                unit,
+                factor,
+                values,
+                (scaled.reasonable_low, scaled.reasonable_high) if scaled else None,
+                hidden,
+            )
+        )
+    labels = [short_day(w) for w in weeks]
+    return Chart(
+        "Trend per function (hours per unit, per week)",
+        charts.small_multiples(
+            labels,
+            panels,
+            title="Hours per unit per week, one panel per function",
+            desc="Small line charts, one per function, of hours (or minutes) per unit each week; "
+            "the shaded band is the reasonable range. A gap is a week with no output recorded.",
+        ),
+        "The shaded band is the benchmark's reasonable range. Weeks start on Monday.",
+    )

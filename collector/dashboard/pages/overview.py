@@ -1,0 +1,162 @@
+"""Overview: hours by function per week, tracked against target, headline figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from collector import reports
+from collector.dashboard import charts
+from collector.dashboard.filters import Filters
+from collector.dashboard.formatting import hours, num, short_day
+from collector.dashboard.pages import (
+    Chart,
+    Figure,
+    Page,
+    group_floor,
+    no_data_message,
+    small_group,
+)
+from collector.dashboard.tables import Column, Table
+from collector.store import Store
+from collector.store.accounts import Principal
+from shared.catalogue import FUNCTION_IDS, category_name
+
+INTRO = (
+    "Where the back office's tracked time went, week by week, and how it compares with "
+    "the contracted hours of the people tracked."
+)
+
+
+def _week_days(week: str, f: Filters) -> int:
+    """Days of this ISO week (given by its Monday) inside the filter's range."""
+    monday = date.fromisoformat(week)
+    first, last = max(monday, f.start), min(monday + timedelta(days=6), f.end)
+    return max((last - first).days + 1, 0)
+
+
+def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
+    start, end = f.start.isoformat(), f.end.isoformat()
+    report = reports.overview_report(store, f.team_ids, f.team, start, end)
+    page = Page("overview", "Overview", INTRO, f)
+    if report.get("suppressed"):
+        page.suppressed = report["reason"]
+        return page
+    if not report["weeks"]:
+        page.empty = no_data_message(principal, f)
+        return page
+    page.extra["people"] = report["people"]
+    s = store.settings()
+    weekly_target = s["workload.weekly_hours"]
+    by_week: dict[str, dict[str, float]] = defaultdict(dict)
+    for w in report["weeks"]:
+        by_week[w["week"]][w["category"]] = w["hours"]
+    weeks = sorted(by_week)
+    people = store.weekly_people(f.team_ids, start, end, at_least=group_floor(store))
+    hidden = {i: r for i, w in enumerate(weeks) if (r := small_group(store, people.get(w, 0)))}
+    cats = [c for c in charts.category_order(c for w in by_week.values() for c in w)]
+    working = [c for c in cats if c != "non_work"]
+
+    rows = []
+    for i, w in enumerate(weeks):
+        if i in hidden:
+            rows.append({"week": w, "suppressed": f"Suppressed: {hidden[i]} tracked that week."})
+            continue
+        tracked = sum(by_week[w].get(c, 0.0) for c in working)
+        # The report's target (people tracked in the period x contracted week) per week,
+        # so the weeks add up to the headline; a week with people away shows below it.
+        target = report["people"] * weekly_target * _week_days(w, f) / 7
+        rows.append(
+            {
+                "week": w,
+                **{c: by_week[w].get(c, 0.0) for c in cats},
+                "tracked": tracked,
+                "target": target,
+                "of_target": tracked / target if target else None,
+            }
+        )
+    columns = [
+        Column("week", "Week", "week"),
+        Column("tracked", "Tracked (working)", "hours"),
+        Column("target", "Target", "hours"),
+        Column("of_target", "Of target", "share"),
+    ]
+    columns += [Column(c, category_name(c), "hours") for c in cats]
+    page.table = Table(
+        "Hours by category per week",
+        columns,
+        rows,
+        note="Tracked working time is every active category except non-work. Target is the "
+        f"{weekly_target:g}-hour week of each of the {report['people']} people tracked in the "
+        "period, pro rata for part weeks; weeks with people away fall below it.",
+    )
+
+    tracked = report["tracked_hours"]
+    target = report["target_hours"]
+    function_hours = sum(h for w in by_week.values() for c, h in w.items() if c in FUNCTION_IDS)
+    tpu = reports.time_per_unit_report(store, f.team_ids, f.team, start, end)
+    flagged = [r["name"] for r in tpu.get("functions", []) if r["band"] in ("watch", "slow")]
+    no_units = [
+        r["name"]
+        for r in tpu.get("functions", [])
+        if r["hours"] > 0 and r["hours_per_unit"] is None
+    ]
+    page.headline_title = "Headline figures for the period"
+    page.headline = [
+        Figure("Tracked working hours", hours(tracked), f"{report['people']} people"),
+        Figure("Target hours", hours(target), f"{weekly_target:g} h a week each"),
+        Figure(
+            "Tracked vs target",
+            f"{tracked / target * 100:.0f}%" if target else "—",
+            "of contracted time tracked",
+        ),
+        Figure(
+            "On back-office functions",
+            f"{function_hours / tracked * 100:.0f}%" if tracked else "—",
+            hours(function_hours),
+        ),
+        Figure(
+            "Functions to watch",
+            num(len(flagged), 0),
+            ", ".join(flagged[:3]) if flagged else "none in the watch or slow band",
+        ),
+        Figure(
+            "No output recorded",
+            num(len(no_units), 0),
+            ", ".join(no_units[:3]) if no_units else "every function with hours has units",
+        ),
+    ]
+    if not html:
+        return page
+    series = [
+        charts.Series(
+            category_name(c),
+            charts.colour(c),
+            [0.0 if i in hidden else by_week[w].get(c, 0.0) for i, w in enumerate(weeks)],
+        )
+        for c in working
+    ]
+    targets: list[float | None] = [None if i in hidden else r["target"] for i, r in enumerate(rows)]
+    labels = [short_day(w) for w in weeks]
+    page.charts.append(
+        Chart(
+            "Hours by function per week",
+            charts.stacked_columns(
+                labels,
+                series,
+                title="Hours by function per week",
+                desc=(
+                    f"Stacked columns, one per week from {labels[0]} to {labels[-1]}: tracked "
+                    "working hours split by category, with a dashed line at each week's target. "
+                    "The table below gives the figures."
+                ),
+                unit="hours",
+                target=targets,
+                target_label=f"target ({weekly_target:g} h/person/week)",
+                suppressed={i: f"suppressed, {r}" for i, r in hidden.items()},
+            ),
+            "Weeks start on Monday; the first and last may be part weeks. Grey columns are "
+            "suppressed weeks (too few people).",
+        )
+    )
+    return page

@@ -1,0 +1,135 @@
+"""Workload: how tracked hours spread across people; overload and unused capacity.
+
+People are shown one by one only when the organisation enables individual
+reports; otherwise the page shows the distribution and counts per status.
+"""
+
+from __future__ import annotations
+
+from collector import reports
+from collector.dashboard import charts
+from collector.dashboard.filters import Filters
+from collector.dashboard.formatting import count, num
+from collector.dashboard.pages import Chart, Figure, Page, no_data_message
+from collector.dashboard.tables import Column, Table
+from collector.metrics.workload import OVERLOAD, UNUSED
+from collector.store import Store
+from collector.store.accounts import Principal
+
+INTRO = (
+    "Tracked working hours per person and week against the contracted week: overload above "
+    f"{OVERLOAD:.0%} of it, unused capacity below {UNUSED:.0%}."
+)
+STATUS = {
+    "overload": ("Overload", "#a32020"),
+    "balanced": ("Balanced", "#2a7a3b"),
+    "unused_capacity": ("Unused capacity", "#8a6d00"),
+}
+
+
+def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
+    start, end = f.start.isoformat(), f.end.isoformat()
+    report = reports.workload_report(store, f.team_ids, f.team, start, end)
+    page = Page("workload", "Workload", INTRO, f, template="dashboard/workload.html")
+    if report.get("suppressed"):
+        page.suppressed = report["reason"]
+        return page
+    if not report["people"]:
+        page.empty = no_data_message(principal, f)
+        return page
+    page.extra["people"] = report["people"]
+    target = report["weekly_hours_target"]
+    zones = charts.Zones(target * UNUSED, target, target * OVERLOAD)
+    people = report["people"]
+    if report["individual_reports"] and report["persons"]:
+        rows = [{**p, "status_text": STATUS[p["status"]][0]} for p in report["persons"]]
+        page.table = Table(
+            "Weekly hours per person",
+            [
+                Column("person", "Team / person"),
+                Column("hours", "Hours in period", "hours"),
+                Column("weekly_hours", "Hours a week", "hours"),
+                Column("vs_median", "Against the median", "share"),
+                Column("status_text", "Status"),
+            ],
+            rows,
+            note="Individual reports are enabled for this organisation.",
+        )
+    else:
+        rows = [
+            {
+                "status": f"{STATUS[k][0]}{_limits(k, zones)}",
+                "people": report[k if k != "overload" else "overloaded"],
+                "share": report[k if k != "overload" else "overloaded"] / people,
+            }
+            for k in ("overload", "balanced", "unused_capacity")
+        ]
+        page.table = Table(
+            "People per workload status",
+            [
+                Column("status", "Status"),
+                Column("people", "People", "count"),
+                Column("share", "Share of people", "share"),
+            ],
+            rows,
+            note="Aggregated: individual reports are off, so no one is shown by name.",
+        )
+    d = report["distribution"]
+    page.extra["distribution"] = [
+        ("Lowest", d["min"]),
+        ("Lower quartile", d["p25"]),
+        ("Median", d["median"]),
+        ("Upper quartile", d["p75"]),
+        ("Highest", d["max"]),
+    ]
+    page.headline = [
+        Figure("People", count(people), f"over {num(report['weeks'])} weeks"),
+        Figure("Median week", f"{num(report['median_weekly_hours'])} h", f"target {target:g} h"),
+        Figure("Overload", count(report["overloaded"]), f"above {zones.high:g} h a week"),
+        Figure("Balanced", count(report["balanced"])),
+        Figure("Unused capacity", count(report["unused_capacity"]), f"below {zones.low:g} h"),
+    ]
+    if not html:
+        return page
+    page.charts.append(
+        Chart(
+            "How weekly hours spread across people",
+            charts.box_plot(
+                d,
+                zones,
+                title="Distribution of weekly tracked hours across people",
+                desc=f"A box plot over zones: unused capacity below {zones.low:g} hours a week, "
+                f"balanced up to {zones.high:g}, overload above. The whiskers run from "
+                f"{d['min']:.1f} to {d['max']:.1f} hours, the box from {d['p25']:.1f} to "
+                f"{d['p75']:.1f}, the median is {d['median']:.1f}.",
+                unit="hours a week",
+            ),
+            "The box holds the middle half of people; the white line is the median; the "
+            "dashed line is the contracted week.",
+        )
+    )
+    if report["individual_reports"] and report["persons"]:
+        page.charts.append(
+            Chart(
+                "Weekly hours per person",
+                charts.value_rows(
+                    [
+                        (p["person"], p["weekly_hours"], STATUS[p["status"]][1])
+                        for p in report["persons"]
+                    ],
+                    zones,
+                    title="Weekly tracked hours per person",
+                    desc="One bar per person over the workload zones.",
+                    unit="h a week",
+                ),
+            )
+        )
+    return page
+
+
+def _limits(status: str, zones: charts.Zones) -> str:
+    if status == "overload":
+        return f" (above {zones.high:g} h a week)"
+    if status == "unused_capacity":
+        return f" (below {zones.low:g} h a week)"
+    return f" ({zones.low:g}–{zones.high:g} h a week)"

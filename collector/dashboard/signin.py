@@ -1,0 +1,134 @@
+"""Sign in, sign out, change password.
+
+Failed sign-ins count against the account (store.note_login): after
+LOCK_AFTER failures in a row it is locked for LOCK_SECONDS, even for the
+right password. An unknown name is checked against a dummy hash, and a
+locked account still runs the password check, so the answer takes the same
+time and says the same thing in every case: nobody learns which names exist
+or which are locked.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+
+from collector import security
+from collector.dashboard import bp
+from collector.dashboard.sessions import current_user, rebind, sign_in, signed_in
+from collector.db import get_store
+
+LOCK_AFTER = 5
+LOCK_SECONDS = 15 * 60
+MIN_PASSWORD = 10  # as `backlight-collector user add`
+FAILED = (
+    "That name and password did not work. After {n} failed attempts in a row an account "
+    "is locked for {m} minutes."
+)
+
+
+def _limits() -> tuple[int, float]:
+    cfg = current_app.config
+    return int(cfg.get("LOGIN_LOCK_AFTER", LOCK_AFTER)), float(
+        cfg.get("LOGIN_LOCK_SECONDS", LOCK_SECONDS)
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("dashboard.overview")
+    return target
+
+
+def check_password(name: str, password: str) -> dict | None:
+    """The user row when name and password are right and the account is open."""
+    store = get_store()
+    lock_after, lock_s = _limits()
+    row = store.user_row(name) if name else None
+    if row is None:
+        security.password_matches(password, security.DUMMY_PASSWORD_HASH)
+        return None
+    ok = security.password_matches(password, row["password_hash"])
+    locked = row["locked_until"] is not None and row["locked_until"] > time.time()
+    if locked:
+        return None  # the lock does not count or reset: it simply runs out
+    store.note_login(row["id"], ok, lock_after, lock_s)
+    if not ok:
+        after = store.one("SELECT locked_until FROM users WHERE id = ?", (row["id"],))
+        if after and after["locked_until"]:
+            store.audit(f"user:{name}", "user.locked", name, {}, request.remote_addr or "")
+        return None
+    return dict(row)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    lock_after, lock_s = _limits()
+    error = None
+    status = 200
+    name = ""
+    if request.method == "POST":
+        name = request.form.get("name", "").strip()[:100]
+        password = request.form.get("password", "")[:1000]
+        user = check_password(name, password)
+        if user is not None:
+            sign_in(user)
+            get_store().audit(f"user:{name}", "user.sign_in", name, {}, request.remote_addr or "")
+            return redirect(_safe_next(request.form.get("next")))
+        error = FAILED.format(n=lock_after, m=round(lock_s / 60))
+        status = 401
+    elif current_user() is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template(
+        "signin.html", error=error, name=name, next=request.values.get("next", "")
+    ), status
+
+
+@bp.post("/logout")
+def logout():
+    user = current_user()
+    if user is not None:
+        get_store().audit(
+            f"user:{user['name']}", "user.sign_out", user["name"], {}, request.remote_addr or ""
+        )
+    from flask import session
+
+    session.clear()
+    flash("You are signed out.")
+    return redirect(url_for("dashboard.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in()
+def change_password():
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        user = current_user()
+        assert user is not None
+        current = request.form.get("current", "")
+        new = request.form.get("new", "")
+        confirm = request.form.get("confirm", "")
+        if check_password(user["name"], current) is None:
+            errors["current"] = "This is not your current password (or the account is locked)."
+        if len(new) < MIN_PASSWORD:
+            errors["new"] = f"Use at least {MIN_PASSWORD} characters."
+        elif new == current:
+            errors["new"] = "Choose a password different from the current one."
+        if new != confirm:
+            errors["confirm"] = "The two new passwords differ."
+        if not errors:
+            store = get_store()
+            with store.write():
+                store.set_password(user["id"], new)
+                store.audit(
+                    g.principal.label, "user.password", user["name"], {}, request.remote_addr or ""
+                )
+            stored = store.session_user(user["id"])
+            assert stored is not None
+            rebind(user["id"], stored["password_hash"])
+            flash("Your password is changed. Other sessions of yours are signed out.")
+            return redirect(url_for("dashboard.overview"))
+    status = 400 if errors else 200
+    return render_template("change_password.html", errors=errors, page="password"), status

@@ -1,0 +1,74 @@
+"""The table behind each chart, and the same table as a CSV download.
+
+One object feeds both: the page formats each cell for reading, the CSV
+writes the unrounded figure, so the download holds exactly what is shown.
+A suppressed row keeps its label and says why, instead of carrying zeros.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # see formatting.cell
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("text", "day", "week", "band")
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    currency: str = "USD"
+    note: str = ""
+
+    def suppressed_rows(self) -> bool:
+        return any(r.get("suppressed") for r in self.rows)
+
+
+def csv_body(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    keys = [c.key for c in table.columns]
+    extra = table.suppressed_rows()
+    writer.writerow(keys + (["suppressed"] if extra else []))
+    for row in table.rows:
+        if row.get("suppressed"):
+            values = [row.get(k) if i == 0 else None for i, k in enumerate(keys)]
+            values.append(row["suppressed"])
+        else:
+            values = [row.get(k) for k in keys] + ([""] if extra else [])
+        writer.writerow(["" if v is None else _plain(v) for v in values])
+    return out.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    """Spreadsheet-safe: a text cell may not start a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_response(table: Table, name: str, parts: list[str | None]) -> Response:
+    stem = "-".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_") for p in [name, *parts] if p)
+    return Response(
+        csv_body(table),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="backlight-{stem}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,271 @@
+"""Output units: record the work completed per function, by form or CSV upload.
+
+Both paths use `collector.output_units`, as the API and the CLI do: every row
+is checked and resolved first, and if any row is bad nothing is stored and
+each bad row is listed by its row number in the file (the header is row 1).
+The page also shows what was recorded in the filtered period, as a chart,
+its table and the same rows as CSV.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from pydantic import ValidationError
+
+from collector.api.errors import ApiError, from_validation
+from collector.api.models import OutputUnit
+from collector.dashboard import bp, charts
+from collector.dashboard.filters import Filters, range_filters, team_options
+from collector.dashboard.formatting import short_day
+from collector.dashboard.pages import Chart, Figure, Page
+from collector.dashboard.sessions import signed_in
+from collector.dashboard.tables import Column, Table
+from collector.db import get_store
+from collector.output_units import CSV_COLUMNS, UnitsRejected, csv_rows, parse_csv, resolve_units
+from collector.store import Store
+from collector.store.accounts import Principal
+from shared.catalogue import functions
+
+INTRO = (
+    "Output units are the work each function completes: schedules published, pay cycles, "
+    "evaluations, invoices. Hours per unit need them; record them here or upload a CSV."
+)
+MAX_UPLOAD = 1024 * 1024
+SHOWN_ROWS = 60
+FORM_FIELDS = ("date", "function", "units", "corrections", "team", "employee", "client")
+_ROW = re.compile(r"^rows\.(\d+)(?:\.(.+))?$")
+
+
+def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
+    start, end = f.start.isoformat(), f.end.isoformat()
+    page = Page("units", "Output units", INTRO, f, template="dashboard/units.html")
+    summary = store.output_units_summary(f.team_ids, start, end)
+    names = {fid: fn.name for fid, fn in functions().items()}
+    if not summary["rows"]:
+        page.empty = (
+            f"No output units are recorded for {('team ' + f.team) if f.team else 'this scope'} "
+            "in this period. Use the form or the CSV upload above; hours per unit appear on the "
+            "Functions page once units are in."
+        )
+        return page
+    # The page lists the newest rows; the CSV download (units_csv) has every row.
+    newest = store.recent_output_units(f.team_ids, start, end, SHOWN_ROWS)
+    page.table = Table(
+        "Output units recorded in the period (newest first)",
+        [
+            Column("date", "Date", "day"),
+            Column("function_name", "Function"),
+            Column("units", "Units", "number"),
+            Column("corrections", "Corrections", "number"),
+            Column("team", "Team"),
+            Column("employee", "Employee"),
+            Column("client", "Client"),
+            Column("source", "Source"),
+        ],
+        [{**r, "function_name": names.get(r["function"], r["function"])} for r in newest],
+        note=(
+            f"Showing the newest {SHOWN_ROWS} of {summary['rows']:,} rows; the CSV has them all."
+            if summary["rows"] > SHOWN_ROWS
+            else ""
+        ),
+    )
+    page.headline = [
+        Figure("Rows recorded", f"{summary['rows']:,}"),
+        Figure("Functions with units", str(summary["functions"])),
+        Figure("Latest entry", short_day(summary["latest"])),
+    ]
+    if not html:
+        return page
+    weekly: dict[str, dict[str, float]] = defaultdict(dict)
+    for w in store.weekly_units_by_function(f.team_ids, start, end):
+        weekly[w["week"]][w["function"]] = w["units"]
+    weeks = sorted(weekly)
+    order = charts.category_order(fid for w in weekly.values() for fid in w)
+    labels = [short_day(w) for w in weeks]
+    # Units of different functions are not one quantity: one panel per function.
+    panels = [
+        charts.TrendPanel(
+            fid, names.get(fid, fid), "units", 1.0, [weekly[w].get(fid) for w in weeks]
+        )
+        for fid in order
+    ]
+    page.charts.append(
+        Chart(
+            "Units recorded per week",
+            charts.small_multiples(
+                labels,
+                panels,
+                title="Output units recorded per week, one panel per function",
+                desc="Small line charts, one per function, of the units recorded each week. "
+                "The table below lists the rows.",
+            ),
+            "Each function has its own scale: a pay cycle and an evaluation are not the same size.",
+        )
+    )
+    return page
+
+
+def _render(page: Page, status: int = 200, **context):
+    f = page.filters
+    context.setdefault("form", {})
+    context.setdefault("form_errors", {})
+    context.setdefault("upload_errors", [])
+    return render_template(
+        page.template,
+        page=page,
+        teams=team_options(g.principal),
+        with_team=True,
+        csv_url=url_for("dashboard.units_csv", **f.args()),
+        functions=[(fid, fn.name) for fid, fn in functions().items()],
+        columns=CSV_COLUMNS,
+        **context,
+    ), status
+
+
+def _page() -> Page:
+    f = range_filters(g.principal, request.args)
+    return build(get_store(), g.principal, f, True)
+
+
+@bp.get("/units")
+@signed_in()
+def units():
+    return _render(_page())
+
+
+@bp.get("/units.csv")
+@signed_in()
+def units_csv():
+    f = range_filters(g.principal, request.args)
+    body = csv_rows(get_store(), f.team_ids, f.start.isoformat(), f.end.isoformat())
+    team = re.sub(r"[^A-Za-z0-9]+", "_", f.team or "all-teams")
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="backlight-units-{team}-'
+            f'{f.start.isoformat()}-{f.end.isoformat()}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/units")
+@signed_in()
+def units_add():
+    form = {k: request.form.get(k, "").strip() for k in FORM_FIELDS}
+    data = {k: v for k, v in form.items() if v != ""}
+    errors: dict[str, str] = {}
+    if not g.principal.is_admin and not data.get("team"):
+        errors["team"] = "Choose one of your teams."
+    for key in ("units", "corrections"):
+        if key in data:
+            try:
+                data[key] = float(data[key])
+            except ValueError:
+                errors[key] = "Enter a number, such as 12 or 2.5."
+    item = None
+    if not errors:
+        try:
+            item = OutputUnit.model_validate(data, strict=False)
+        except ValidationError as exc:
+            for fe in from_validation(exc).fields:
+                errors.setdefault(fe["field"].split(".")[0], _friendly(fe["message"]))
+    store = get_store()
+    if item is not None and not errors:
+        try:
+            rows = resolve_units(store, [item], g.principal, prefix="form")
+        except UnitsRejected as exc:
+            for fe in exc.fields:
+                errors.setdefault(fe["field"].split(".")[-1], _friendly(fe["message"]))
+        else:
+            with store.write():
+                store.add_output_units(rows, "dashboard", g.principal.label)
+                store.audit(
+                    g.principal.label,
+                    "output_units.add",
+                    "dashboard",
+                    {"rows": 1},
+                    request.remote_addr or "",
+                )
+            name = functions()[item.function].name
+            flash(f"Recorded {item.units:g} units of {name} on {item.date.isoformat()}.", "success")
+            return redirect(
+                url_for("dashboard.units", **({"team": item.team} if item.team else {}))
+            )
+    return _render(_page(), 400, form=form, form_errors=errors)
+
+
+@bp.post("/units/upload")
+@signed_in()
+def units_upload():
+    upload = request.files.get("file")
+    problems: list[dict] = []
+    status = 400
+    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
+    if not upload or not upload.filename:
+        problems.append({"row": "", "column": "", "message": "Choose a CSV file to upload."})
+    elif len(raw) > MAX_UPLOAD:
+        problems.append({"row": "", "column": "", "message": "The file is larger than 1 MB."})
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = None
+            problems.append(
+                {
+                    "row": "",
+                    "column": "",
+                    "message": "The file is not UTF-8 text; save as CSV UTF-8.",
+                }
+            )
+        if text is not None:
+            store = get_store()
+            rows = None
+            try:
+                items = parse_csv(text)  # errors name the file's row: header = row 1
+            except UnitsRejected as exc:
+                problems = [_row_problem(fe["field"], fe["message"]) for fe in exc.fields]
+            else:
+                try:
+                    rows = resolve_units(store, items, g.principal, prefix="rows", first=2)
+                except UnitsRejected as exc:
+                    problems = [_row_problem(fe["field"], fe["message"]) for fe in exc.fields]
+                except ApiError as exc:
+                    if exc.status != 403:
+                        raise
+                    field, _, message = exc.message.partition(": ")
+                    problems = [_row_problem(field, f"{message}; nothing was stored")]
+                    status = 403
+            if rows is not None:
+                with store.write():
+                    n = store.add_output_units(rows, "csv", g.principal.label)
+                    store.audit(
+                        g.principal.label,
+                        "output_units.add",
+                        "csv",
+                        {"rows": n, "file": upload.filename[:100]},
+                        request.remote_addr or "",
+                    )
+                flash(f"Imported {n} rows from {upload.filename}.", "success")
+                return redirect(url_for("dashboard.units"))
+    return _render(
+        _page(), status, upload_errors=problems, upload_name=upload.filename if upload else ""
+    )
+
+
+def _row_problem(field: str, message: str) -> dict:
+    m = _ROW.match(field)
+    if m:
+        row = int(m.group(1))
+        return {"row": row, "column": m.group(2) or "", "message": _friendly(message)}
+    return {"row": "", "column": field, "message": _friendly(message)}
+
+
+def _friendly(message: str) -> str:
+    if message.startswith("Input should be "):
+        return "should be " + message.removeprefix("Input should be ")
+    return message

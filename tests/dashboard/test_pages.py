@@ -1,0 +1,380 @@
+"""The dashboard through Flask's test client: sign-in, scoping, CSRF, CSV,
+empty and suppressed states. Fast; the browser tests cover rendering."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from collector.store import open_store
+from collector.store.aggregates import rebuild
+from tests.dashboard.conftest import PASSWORD
+
+PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload", "units"]
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def token(client, path: str = "/login") -> str:
+    return TOKEN.search(client.get(path).text).group(1)
+
+
+def sign_in(client, name: str, password: str = PASSWORD):
+    return client.post(
+        "/login", data={"name": name, "password": password, "csrf_token": token(client)}
+    )
+
+
+def rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_and_csv_need_sign_in(client, name):
+    for path in (f"/{name}", f"/{name}.csv"):
+        r = client.get(path)
+        assert r.status_code == 302
+        assert "/login?next=" in r.headers["Location"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_admin_page_has_chart_table_and_csv(client, name):
+    assert sign_in(client, "admin").status_code == 302
+    r = client.get(f"/{name}")
+    assert r.status_code == 200
+    html = r.text
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    assert "<table" in html and f"/{name}.csv" in html
+    # The Content-Security-Policy forbids inline script and style: none may be needed.
+    assert "<script" not in html and " style=" not in html
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["Cache-Control"] == "no-store"
+    c = client.get(f"/{name}.csv")
+    assert c.status_code == 200 and c.mimetype == "text/csv"
+    assert "attachment" in c.headers["Content-Disposition"]
+    assert len(rows(c.text)) >= 1
+
+
+def test_pages_show_the_api_figures(client):
+    """Page, CSV and API come from the same report body: the same unrounded figures."""
+    sign_in(client, "admin")
+    end = date.today()
+    start = end - timedelta(days=27)
+    q = f"from={start}&to={end}&team=Payroll%20%26%20HR"
+    api = client.get(f"/api/v1/reports/time-per-unit?{q}").get_json()
+    by_name = {r["name"]: r for r in rows(client.get(f"/functions.csv?{q}").text)}
+    for f in api["functions"]:
+        if f["hours"] > 0:
+            assert float(by_name[f["name"]]["hours"]) == pytest.approx(f["hours"], rel=1e-12)
+            assert float(by_name[f["name"]]["units"]) == pytest.approx(f["units"], rel=1e-12)
+    api = client.get(f"/api/v1/reports/interruptions?{q}").get_json()
+    days = rows(client.get(f"/interruptions.csv?{q}").text)
+    assert sum(int(d["count"]) for d in days) == api["count"]
+
+
+def test_manager_sees_only_own_teams(client):
+    sign_in(client, "maria")  # manages "Payroll & HR"
+    page = client.get("/functions").text
+    assert "Payroll &amp; HR" in page
+    assert "Workforce planning" not in page and "Client services" not in page
+    for path in (
+        "/functions?team=Workforce%20planning",
+        "/functions.csv?team=Workforce%20planning",
+        "/overview.csv?team=Client%20services",
+        "/review?team=Client%20services&month=2026-10",
+        "/workload.csv?team=No%20such%20team",
+        "/units.csv?team=Workforce%20planning",
+    ):
+        r = client.get(path)
+        assert r.status_code == 403, path
+        assert "text/csv" not in r.content_type
+        main = r.text.split('<main id="main"', 1)[1]
+        assert "<table" not in main and "<svg" not in main and "not one of yours" in main
+
+
+def test_manager_default_scope_equals_own_team(client):
+    sign_in(client, "maria")
+    mine = client.get("/workload.csv").text
+    explicit = client.get("/workload.csv?team=Payroll%20%26%20HR").text
+    assert mine == explicit
+
+
+def test_admin_unknown_team_is_404(client):
+    sign_in(client, "admin")
+    assert client.get("/overview?team=Nobody").status_code == 404
+
+
+def test_form_posts_without_csrf_token_are_refused(client, db):
+    sign_in(client, "maria")
+    before = open_store(db).one("SELECT COUNT(*) FROM output_units")[0]
+    form = {"date": date.today().isoformat(), "function": "payroll", "units": "2"}
+    form["team"] = "Payroll & HR"
+    assert client.post("/units", data=form).status_code == 403
+    assert client.post("/units", data={**form, "csrf_token": "forged"}).status_code == 403
+    assert client.post("/logout").status_code == 403
+    assert client.post("/account/password", data={"current": PASSWORD}).status_code == 403
+    assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before
+    # With the session's token the same form is stored.
+    r = client.post("/units", data={**form, "csrf_token": token(client, "/units")})
+    assert r.status_code == 302
+    assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before + 1
+
+
+def test_sign_in_without_token_refused(client):
+    r = client.post("/login", data={"name": "admin", "password": PASSWORD})
+    assert r.status_code == 403
+
+
+def test_lockout_after_repeated_failures(app, db):
+    app.config.update(LOGIN_LOCK_AFTER=3, LOGIN_LOCK_SECONDS=600)
+    client = app.test_client()
+    for _ in range(3):
+        r = sign_in(client, "wes", "wrong password!")
+        assert r.status_code == 401
+        assert "did not work" in r.text
+    # Locked: the right password fails too, with the same answer.
+    r = sign_in(client, "wes")
+    assert r.status_code == 401 and "did not work" in r.text
+    store = open_store(db)
+    assert store.one("SELECT locked_until FROM users WHERE name = 'wes'")[0] is not None
+    assert store.one("SELECT 1 FROM audit_log WHERE action = 'user.locked'") is not None
+    # Another account is not affected.
+    assert sign_in(app.test_client(), "carla").status_code == 302
+
+
+def test_unknown_name_answers_like_a_wrong_password(client):
+    a = sign_in(client, "nobody-here")
+    b = sign_in(client, "admin", "wrong password!")
+    assert a.status_code == b.status_code == 401
+    message = "That name and password did not work."
+    assert message in a.text and message in b.text
+
+
+def test_session_cookie_flags(app):
+    client = app.test_client()
+    r = sign_in(client, "admin")
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    tls = app.test_client()
+    tls.get("/login", base_url="https://localhost")
+    page = tls.get("/login", base_url="https://localhost").text
+    r = tls.post(
+        "/login",
+        data={"name": "admin", "password": PASSWORD, "csrf_token": TOKEN.search(page).group(1)},
+        base_url="https://localhost",
+    )
+    assert r.status_code == 302
+    assert "Secure" in r.headers["Set-Cookie"]
+
+
+def test_sign_out_ends_the_session(client):
+    sign_in(client, "admin")
+    r = client.post("/logout", data={"csrf_token": token(client, "/overview")})
+    assert r.status_code == 302
+    assert client.get("/overview").status_code == 302
+
+
+def test_open_redirect_refused(client):
+    r = client.post(
+        "/login",
+        data={
+            "name": "admin",
+            "password": PASSWORD,
+            "next": "//evil.example/",
+            "csrf_token": token(client),
+        },
+    )
+    assert r.headers["Location"] == "/overview"
+
+
+def test_change_password_signs_out_other_sessions(app):
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, "carla")
+    sign_in(second, "carla")
+    form = {"current": "wrong one!", "new": "a new long password", "confirm": "a new long password"}
+    r = first.post(
+        "/account/password", data={**form, "csrf_token": token(first, "/account/password")}
+    )
+    assert r.status_code == 400 and "not your current password" in r.text
+    form["current"] = PASSWORD
+    r = first.post(
+        "/account/password", data={**form, "csrf_token": token(first, "/account/password")}
+    )
+    assert r.status_code == 302
+    assert first.get("/overview").status_code == 200
+    assert second.get("/overview").status_code == 302  # the other session ended
+
+
+def test_empty_state_says_what_to_do(client):
+    sign_in(client, "tina")  # manager of a team nobody is enrolled in
+    for name in ("overview", "functions", "interruptions", "workload", "review", "units"):
+        html = client.get(f"/{name}").text
+        main = html.split('<main id="main"', 1)[1]
+        assert "empty-state" in main, name
+        assert 'class="chart' not in main, name
+    assert "ask an admin" in client.get("/overview").text
+
+
+def test_suppressed_groups_say_so_never_zero(app, db):
+    store = open_store(db)
+    store.set_settings({"privacy.min_group_size": 10})  # each demo team has 9 people
+    client = app.test_client()
+    sign_in(client, "admin")
+    team = "team=Workforce%20planning"
+    for name in ("overview", "functions", "interruptions", "workload", "review"):
+        html = client.get(f"/{name}?{team}").text
+        assert "Suppressed" in html and "Fewer than 10 people" in html, name
+        assert "<table" not in html.split('<main id="main"', 1)[1], name
+        body = rows(client.get(f"/{name}.csv?{team}").text)
+        assert len(body) == 1 and "Fewer than 10 people" in body[0]["suppressed"], name
+    # The whole organisation (27 people) is shown.
+    html = client.get("/functions").text
+    assert "Suppressed" not in html and "<table" in html
+    # A manager's team on its own is suppressed too.
+    client = app.test_client()
+    sign_in(client, "maria")
+    assert "Fewer than 10 people" in client.get("/interruptions").text
+
+
+def test_suppressed_weeks_are_drawn_and_listed_as_suppressed(app, db):
+    store = open_store(db)
+    store.set_settings({"privacy.min_group_size": 10})
+    end = date.today()
+    start = end - timedelta(days=55)
+    # One week in the range keeps only 7 of the 27 people: that week is a group of 7.
+    monday = start + timedelta(days=(7 - start.weekday()) % 7 + 7)
+    with store.write() as c:
+        c.execute(
+            "DELETE FROM rollups WHERE day BETWEEN ? AND ? AND person_id NOT IN "
+            "(SELECT id FROM people ORDER BY id LIMIT 7)",
+            (monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
+        )
+        rebuild(c, start.isoformat())  # the per-team daily totals follow the rollups
+    client = app.test_client()
+    sign_in(client, "admin")
+    body = rows(client.get(f"/overview.csv?from={start}&to={end}").text)
+    hidden = [r for r in body if r["suppressed"]]
+    shown = [r for r in body if not r["suppressed"]]
+    assert [r["week"] for r in hidden] == [monday.isoformat()]
+    for r in hidden:
+        assert r["tracked"] == "" and r["scheduling"] == ""  # blank, never 0
+    assert all(float(r["tracked"]) > 0 for r in shown)
+    assert "suppressed" in client.get(f"/overview?from={start}&to={end}").text
+
+
+def test_units_csv_upload_with_errors_stores_nothing(client, db):
+    sign_in(client, "maria")
+    before = open_store(db).one("SELECT COUNT(*) FROM output_units")[0]
+    today = date.today().isoformat()
+    text = (
+        "date,function,units,corrections,team\n"
+        f"{today},payroll,2,0,Payroll & HR\n"
+        f"{today},payroll,lots,0,Payroll & HR\n"
+        f"not-a-date,payroll,1,0,Payroll & HR\n"
+        f"{today},payroll,1,5,Payroll & HR\n"
+    )
+    r = client.post(
+        "/units/upload",
+        data={
+            "file": (io.BytesIO(text.encode()), "units.csv"),
+            "csrf_token": token(client, "/units"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400
+    # Rows 3 and 4 fail to parse; row 5 (more corrections than units) is checked
+    # once every row parses (collector.output_units checks in two passes).
+    for n in (3, 4):
+        assert f"row {n}" in r.text
+    assert "Nothing was imported" in r.text
+    assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before
+    # A file that parses but names an impossible row: its file row number is given.
+    resolve = (
+        f"date,function,units,corrections,team\n{today},payroll,2,0,Payroll & HR\n"
+        f"{today},payroll,1,5,Payroll & HR\n"
+    )
+    r = client.post(
+        "/units/upload",
+        data={
+            "file": (io.BytesIO(resolve.encode()), "u.csv"),
+            "csrf_token": token(client, "/units"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400 and "row 3" in r.text and "more corrections than units" in r.text
+    # Another team's rows: refused, nothing stored, and no figures of that team shown.
+    other = (
+        f"date,function,units,team\n{today},payroll,2,Payroll & HR\n"
+        f"{today},payroll,2,Client services\n"
+    )
+    r = client.post(
+        "/units/upload",
+        data={"file": (io.BytesIO(other.encode()), "u.csv"), "csrf_token": token(client, "/units")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 403 and "row 3" in r.text
+    assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before
+    # A clean file is stored whole.
+    good = (
+        f"date,function,units,team\n{today},payroll,2,Payroll & HR\n"
+        f"{today},onboarding,3,Payroll & HR\n"
+    )
+    r = client.post(
+        "/units/upload",
+        data={"file": (io.BytesIO(good.encode()), "u.csv"), "csrf_token": token(client, "/units")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302
+    assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before + 2
+
+
+def test_units_form_shows_field_errors(client):
+    sign_in(client, "maria")
+    r = client.post(
+        "/units",
+        data={
+            "date": "yesterday",
+            "function": "payroll",
+            "units": "-1",
+            "team": "Payroll & HR",
+            "csrf_token": token(client, "/units"),
+        },
+    )
+    assert r.status_code == 400
+    assert "The units were not recorded" in r.text and 'aria-invalid="true"' in r.text
+
+
+def test_bad_filter_values_fall_back_with_a_message(client):
+    sign_in(client, "admin")
+    r = client.get("/overview?from=yesterday&to=2026-13-40")
+    assert r.status_code == 200 and "is not a date" in r.text
+    r = client.get("/review?month=13-2026")
+    assert r.status_code == 200 and "is not a month" in r.text
+
+
+def test_admin_links_only_for_admins(app):
+    admin, manager = app.test_client(), app.test_client()
+    sign_in(admin, "admin")
+    sign_in(manager, "maria")
+    assert 'aria-label="Administration"' not in manager.get("/overview").text
+    admin_endpoints = [e for e in app.view_functions if e.startswith("admin.")]
+    html = admin.get("/overview").text
+    assert ('aria-label="Administration"' in html) == bool(
+        {
+            "admin.users",
+            "admin.access",
+            "admin.devices",
+            "admin.rules",
+            "admin.settings",
+            "admin.audit",
+        }
+        & set(admin_endpoints)
+    )
+
+
+def test_favicon_served(client):
+    assert client.get("/favicon.ico").mimetype == "image/svg+xml"
+    assert client.get("/static/favicon.svg").status_code == 200
