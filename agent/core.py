@@ -261,6 +261,8 @@ class AgentCore:
         if state.tracking != self._was_tracking:
             self._was_tracking = state.tracking
             self.outbox.set_meta("tracking", int(state.tracking))
+            if not state.paused:  # a pause that ran out: `status` must not still show it
+                self.outbox.set_meta("paused_until", None)
         for cb in list(self._listeners):
             try:
                 cb(state)

@@ -144,9 +144,14 @@ class Outbox:
         self._pending: list[tuple[Segment, int, str]] = []
         self._pending_open: tuple[Segment | None, int, str] | None = None
         self.write_error: str | None = None
+        self._recover_pending = False
         if recover:
-            self.recover()
-            self.purge_sent_before(_local_midnight_ts())
+            try:
+                self.recover()
+                self.purge_sent_before(_local_midnight_ts())
+            except sqlite3.OperationalError as e:  # disk full: start anyway, recover later
+                self.write_error = f"cannot write the outbox: {e}"
+                self._recover_pending = True
 
     def close(self) -> None:
         with self._lock:
@@ -185,6 +190,8 @@ class Outbox:
             self._pending_open = (open_segment, rules_version, timezone)
             try:
                 with self._txn() as c:
+                    if self._recover_pending:  # before the new checkpoint replaces it
+                        self._recover(c)
                     for seg, rv, tz in self._pending:
                         self._insert(c, seg, rv, tz)
                     seg, rv, tz = self._pending_open
@@ -201,13 +208,19 @@ class Outbox:
                 return False
             self._pending.clear()
             self._pending_open = None
+            self._recover_pending = False
             self.write_error = None
             return True
 
     def _insert(self, c: sqlite3.Connection, seg: Segment, rv: int, tz: str) -> None:
         # A clock stepped back (NTP) must not make segments overlap: the
-        # collector would refuse the whole batch. Clip to the last end.
-        last = c.execute("SELECT MAX(end_ts) FROM segments").fetchone()[0]
+        # collector would refuse the whole batch. Clip to the last end. A
+        # quarantined segment does not count: one the collector refused for
+        # ending in the future (a wrong clock) would swallow all new time.
+        last = c.execute(
+            "SELECT MAX(end_ts) FROM segments s WHERE NOT EXISTS (SELECT 1 FROM batches b "
+            "WHERE b.batch_id = s.batch_id AND b.quarantined_at IS NOT NULL)"
+        ).fetchone()[0]
         if last is not None and seg.start.timestamp() < last:
             start = datetime.fromtimestamp(last, seg.start.tzinfo)
             if start >= seg.end:
@@ -223,13 +236,16 @@ class Outbox:
         """After a crash: the last checkpoint of the open segment becomes a
         closed segment ending at its checkpointed end (at most a minute lost)."""
         with self._txn() as c:
-            row = c.execute("SELECT * FROM open_segment").fetchone()
-            if row is None:
-                return None
-            seg = _segment(row)
-            self._insert(c, seg, row["rules_version"], row["timezone"])
-            c.execute("DELETE FROM open_segment")
-            return seg
+            return self._recover(c)
+
+    def _recover(self, c: sqlite3.Connection) -> Segment | None:
+        row = c.execute("SELECT * FROM open_segment").fetchone()
+        if row is None:
+            return None
+        seg = _segment(row)
+        self._insert(c, seg, row["rules_version"], row["timezone"])
+        c.execute("DELETE FROM open_segment")
+        return seg
 
     def open_checkpoint(self) -> Segment | None:
         with self._lock:

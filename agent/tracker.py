@@ -329,6 +329,8 @@ class Tracker:
         seg = self._builder.open_segment()
         if seg is None:
             return []
+        if self._polls_stopped(now):  # suspended or locked across midnight: not a second more
+            return self._builder.close()
         if now.date() != seg.start.date():
             midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
             return self._builder.close(at=max(midnight, seg.start))
@@ -355,8 +357,14 @@ class Tracker:
     def _cut(self) -> None:
         """Close the open segment at now, keep sampling."""
         now = self.clock()
-        self._save(self._builder.close(at=now), now)
+        self._save(self._builder.close(at=None if self._polls_stopped(now) else now), now)
         self._last_at = None
+
+    def _polls_stopped(self, now: datetime) -> bool:
+        """No poll for longer than the gap limit (suspend, lock, a stalled process):
+        the open segment ends at the last poll, not now."""
+        last = self._last_at
+        return last is not None and (now - last).total_seconds() > self._builder.max_gap_s
 
     def _halt(self) -> None:
         """Close the open segment at now and stop listening to input."""

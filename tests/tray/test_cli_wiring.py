@@ -1,0 +1,33 @@
+"""``backlight-agent`` with no arguments starts the tray; ``--headless`` does not."""
+
+from __future__ import annotations
+
+import agent.service
+import agent.tray
+from agent.cli import main
+
+
+def test_no_arguments_start_the_tray(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(agent.tray, "run", lambda paths: calls.append(paths) or 7)
+    monkeypatch.setattr(agent.service, "run_headless", lambda paths: 99)
+    assert main(["--config", str(tmp_path / "config.json")]) == 7
+    assert calls and calls[0].config_file == tmp_path / "config.json"
+
+
+def test_headless_stays_headless(tmp_path, monkeypatch):
+    monkeypatch.setattr(agent.tray, "run", lambda paths: 7)
+    monkeypatch.setattr(agent.service, "run_headless", lambda paths: 0)
+    assert main(["--headless", "--config", str(tmp_path / "config.json")]) == 0
+
+
+def test_the_tray_without_any_display_runs_headless_and_says_so(tmp_path, monkeypatch, capsys):
+    from agent.config import Paths
+    from agent.tray import app
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    monkeypatch.setattr(agent.service, "run_headless", lambda paths: 0)
+    assert app.run(Paths.resolve(tmp_path / "config.json")) == 0
+    assert "no display; running headless" in capsys.readouterr().err

@@ -1,0 +1,430 @@
+"""The tray's windows and menu actions, offscreen, over a real core and a fake collector."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from agent.tray import view
+from agent.tray.consent_window import TITLE as CONSENT_TITLE
+from tests.agent.test_uploader_fake_collector import policy_body
+from tests.tray.conftest import run_for, seed_day
+
+WAIT_MS = 5000
+
+
+def segments_in(tray) -> int:
+    con = sqlite3.connect(tray.core.paths.outbox)
+    try:
+        return con.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+    finally:
+        con.close()
+
+
+def agree(qtbot, tray) -> None:
+    qtbot.waitUntil(tray.consent_window.isVisible, timeout=WAIT_MS)
+    qtbot.mouseClick(tray.consent_window.agree_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.bridge.state.tracking, timeout=WAIT_MS)
+
+
+# -- consent ---------------------------------------------------------------------
+
+
+def test_consent_window_opens_first_and_nothing_is_sampled_while_it_is_open(
+    qtbot, make_tray, probe
+):
+    tray = make_tray()
+    w = tray.consent_window
+    qtbot.waitUntil(w.isVisible, timeout=WAIT_MS)
+    assert CONSENT_TITLE in w.windowTitle() == "Backlight — consent"
+    text = w.body.text()
+    for words in ("What is read on this computer", "What is sent", "Who sees what"):
+        assert words in text
+    assert w.agree_button.isVisible() and w.decline_button.isVisible()
+    assert not w.agree_button.isDefault() and not w.decline_button.isDefault()
+    qtbot.wait(500)  # ten polls of the tracker
+    assert probe.calls == 0
+    assert segments_in(tray) == 0
+    assert tray.view.kind == view.OFF
+    assert "waiting for your decision" in tray.tray.toolTip()
+
+    qtbot.mouseClick(w.agree_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.bridge.state.tracking, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: probe.calls > 0, timeout=WAIT_MS)
+    assert not w.isVisible()
+    qtbot.waitUntil(lambda: "tracking: Payroll processing" in tray.tray.toolTip(), timeout=WAIT_MS)
+    assert tray.view.kind == view.TRACKING
+
+
+def test_consent_agree_and_decline_are_keyboard_accessible(qtbot, make_tray):
+    tray = make_tray()
+    w = tray.consent_window
+    qtbot.waitUntil(w.isVisible, timeout=WAIT_MS)
+    assert w.agree_button.text() == "&Agree" and w.decline_button.text() == "&Decline"
+    assert w.agree_button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    w.agree_button.setFocus()
+    qtbot.keyClick(w.agree_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: tray.bridge.state.consent == "granted", timeout=WAIT_MS)
+
+
+def test_decline_means_no_tracking_and_the_decision_reaches_the_collector(
+    qtbot, make_tray, probe, fake_collector
+):
+    tray = make_tray()
+    qtbot.waitUntil(tray.consent_window.isVisible, timeout=WAIT_MS)
+    qtbot.mouseClick(tray.consent_window.decline_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.bridge.state.consent == "declined", timeout=WAIT_MS)
+    qtbot.wait(400)
+    assert probe.calls == 0 and segments_in(tray) == 0
+    assert not tray.bridge.state.tracking
+    assert tray.view.kind == view.OFF and "you declined" in tray.tray.toolTip()
+    assert tray.menu.consent.text() == "Agree to tracking…"
+    assert not tray.menu.pause_actions[15].isEnabled()
+    qtbot.waitUntil(
+        lambda: (fake_collector.consent or {}).get("decision") == "declined", timeout=WAIT_MS
+    )
+    assert not tray.consent_window.isVisible()  # no nagging after a no
+
+
+def test_a_decision_made_offline_is_kept_and_sent_later(qtbot, make_tray, fake_collector):
+    fake_collector.script["/policy"] = [503] * 3
+    fake_collector.script["/consent"] = [503] * 3
+    tray = make_tray()
+    agree(qtbot, tray)
+    assert tray.core.consent.record.decision == "granted"  # kept locally at once
+    qtbot.waitUntil(lambda: tray.bridge.state.offline, timeout=WAIT_MS)
+    tray.core.uploader.retry_at = None  # skip the backoff wait
+    fake_collector.script.clear()
+    tray.core.upload_now()
+    qtbot.waitUntil(
+        lambda: (fake_collector.consent or {}).get("decision") == "granted", timeout=WAIT_MS
+    )
+
+
+def test_withdraw_stops_tracking_at_once(qtbot, make_tray, probe, fake_collector, clock):
+    tray = make_tray()
+    agree(qtbot, tray)
+    run_for(qtbot, clock, 20)
+    assert tray.menu.consent.text() == "Withdraw consent"
+    tray.menu.consent.trigger()
+    assert tray.bridge.state.consent == "withdrawn" and not tray.bridge.state.tracking
+    calls = probe.calls
+    qtbot.wait(400)
+    assert probe.calls == calls
+    assert tray.view.kind == view.OFF and "withdrew" in tray.tray.toolTip()
+    assert any("withdrawn" in m for m in tray.messages)
+    qtbot.waitUntil(
+        lambda: (fake_collector.consent or {}).get("decision") == "withdrawn", timeout=WAIT_MS
+    )
+    # what was recorded before the withdrawal was consented to, and was sent first
+    assert [s["category"] for s in fake_collector.segments()] == ["payroll"]
+
+
+def test_a_new_consent_version_asks_again_and_stops_tracking(qtbot, make_tray, fake_collector):
+    tray = make_tray()
+    agree(qtbot, tray)
+    fake_collector.policy = policy_body(consent_version=2)
+    tray.core.upload_now()  # the round refreshes the policy
+    qtbot.waitUntil(lambda: tray.bridge.state.consent == "outdated", timeout=WAIT_MS)
+    qtbot.waitUntil(tray.consent_window.isVisible, timeout=WAIT_MS)
+    assert not tray.bridge.state.tracking
+    assert tray.consent_window.version == 2 and "v2" in tray.consent_window.body.text()
+    assert "Consent version 2" in tray.consent_window.footer.text()
+    qtbot.mouseClick(tray.consent_window.agree_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.bridge.state.tracking, timeout=WAIT_MS)
+    assert tray.core.consent.record.version == 2
+
+
+def test_what_is_collected_shows_the_text_without_asking_once_granted(qtbot, make_tray):
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.menu.collected.trigger()
+    w = tray.consent_window
+    assert w.isVisible() and not w.ask
+    assert w.close_button.isVisible() and not w.agree_button.isVisible()
+    assert "You agreed." in w.footer.text()
+    qtbot.mouseClick(w.close_button, Qt.MouseButton.LeftButton)
+    assert not w.isVisible() and tray.bridge.state.tracking
+
+
+# -- pause -----------------------------------------------------------------------
+
+
+def test_pause_resumes_by_itself_at_the_right_time(qtbot, make_tray, probe, clock):
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.menu.pause_actions[15].trigger()
+    s = tray.bridge.state
+    assert s.paused and not s.tracking
+    assert s.paused_until == clock.now.replace() + (s.paused_until - clock.now)
+    assert (s.paused_until - clock.now).total_seconds() == 15 * 60
+    assert tray.view.kind == view.PAUSED
+    assert f"paused until {view.clock_time(s.paused_until)}" in tray.tray.toolTip()
+    assert tray.menu.resume.isEnabled() and not tray.menu.pause_actions[30].isEnabled()
+    calls = probe.calls
+    clock.advance(minutes=14, seconds=59)
+    qtbot.wait(300)
+    assert tray.bridge.state.paused and probe.calls == calls
+    clock.advance(seconds=1)
+    qtbot.waitUntil(lambda: tray.bridge.state.tracking, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tray.view.kind == view.TRACKING, timeout=WAIT_MS)
+    assert probe.calls > calls
+    assert "The pause is over: tracking again." in tray.messages
+    assert tray.core.outbox.get_meta("paused_until") is None  # `status` agrees
+
+
+@pytest.mark.parametrize("minutes", [30, 60])
+def test_pause_30_and_60_minutes(qtbot, make_tray, clock, minutes):
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.menu.pause_actions[minutes].trigger()
+    until = tray.bridge.state.paused_until
+    assert (until - clock.now).total_seconds() == minutes * 60
+    clock.advance(minutes=minutes)
+    qtbot.waitUntil(lambda: tray.bridge.state.tracking, timeout=WAIT_MS)
+
+
+def test_pause_until_resumed_waits_for_resume(qtbot, make_tray, clock, probe):
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.menu.pause_actions[None].trigger()
+    assert tray.bridge.state.paused and tray.bridge.state.paused_until is None
+    assert "paused until you resume" in tray.tray.toolTip()
+    clock.advance(hours=8)
+    qtbot.wait(300)
+    assert tray.bridge.state.paused
+    calls = probe.calls
+    tray.menu.resume.trigger()
+    assert tray.bridge.state.tracking
+    qtbot.waitUntil(lambda: probe.calls > calls, timeout=WAIT_MS)
+    assert "The pause is over: tracking again." not in tray.messages  # they did it
+
+
+# -- my day ------------------------------------------------------------------------
+
+
+def test_my_day_shows_today_and_the_collectors_totals(qtbot, make_tray, clock, profile):
+    seed_day(profile, clock, [("excel", "payroll", 20)])
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.menu.my_day.trigger()
+    w = tray.my_day
+    assert w.isVisible() and w.windowTitle() == "Backlight — my day"
+    qtbot.waitUntil(lambda: w.summary_state == "ok", timeout=WAIT_MS)
+    assert w.chart.rows and w.chart.rows[0][0] == "payroll"
+    assert w.chart.rows[0][1] == pytest.approx(20 * 60, abs=5)
+    assert "Active time: <b>20 min</b>" in w.facts.text()
+    assert "Interruptions: <b>none</b>" in w.facts.text()
+    assert "Longest focus: <b>20 min</b> on Payroll processing" in w.facts.text()
+    assert "Waiting to be sent" in w.queue.text() and "Last sent" in w.queue.text()
+    assert "1 h 30 min" in w.remote.text()  # the fake collector's 1.5 h
+    assert w.remote_chart.rows == [("payroll", 1.5 * 3600)]
+    # the status line opens it too
+    w.close()
+    tray.menu.status.trigger()
+    assert w.isVisible()
+
+
+def test_my_day_says_collector_unreachable(qtbot, make_tray, fake_collector):
+    tray = make_tray()
+    agree(qtbot, tray)
+    fake_collector.script["/me/summary"] = [503]
+    tray.show_my_day()
+    qtbot.waitUntil(lambda: tray.my_day.summary_state == "unreachable", timeout=WAIT_MS)
+    assert "Collector unreachable" in tray.my_day.remote.text()
+    assert not tray.my_day.remote_chart.isVisible()
+
+
+def test_my_day_counts_interruptions_and_minutes_lost(qtbot, make_tray, probe, clock):
+    tray = make_tray()
+    agree(qtbot, tray)
+    run_for(qtbot, clock, 130)  # focus on payroll for over two minutes
+    payroll = probe.window
+    probe.window = payroll._replace(app="outlook", title="Inbox - Outlook")  # away ...
+    run_for(qtbot, clock, 60)
+    probe.window = payroll  # ... and back: one interruption
+    run_for(qtbot, clock, 10)
+    tray.show_my_day()
+    facts = tray.my_day.facts.text()
+    assert "Interruptions: <b>1</b>" in facts
+    assert "about <b>11–16 min</b> lost" in facts  # 1 min away + 10..15 recovery
+
+
+# -- log work, client ---------------------------------------------------------------
+
+
+def test_log_completed_work_is_sent_to_the_collector(qtbot, make_tray, fake_collector):
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.menu.log_work.trigger()
+    d = tray.log_work
+    assert d.isVisible() and d.windowTitle() == "Backlight — log completed work"
+    d.function.setCurrentIndex(d.function.findData("scheduling"))
+    d.units.setValue(4)
+    d.corrections.setValue(1)
+    d.client.setCurrentIndex(d.client.findData("acme"))
+    qtbot.mouseClick(d.log_button, Qt.MouseButton.LeftButton)
+    assert not d.isVisible()
+    qtbot.waitUntil(lambda: bool(fake_collector.units), timeout=WAIT_MS)
+    item = fake_collector.units[0]
+    assert (item["function"], item["units"], item["corrections"], item["client"]) == (
+        "scheduling",
+        4,
+        1,
+        "acme",
+    )
+    assert any("Logged 4 for Schedule building" in m for m in tray.messages)
+
+
+def test_log_work_offline_is_queued_and_shown_as_waiting(qtbot, make_tray, fake_collector):
+    tray = make_tray()
+    agree(qtbot, tray)
+    fake_collector.script["/me/output-units"] = [503] * 5
+    tray.show_log_work()
+    tray.log_work.units.setValue(2)
+    assert tray.log_work.corrections.maximum() == 2  # never more corrections than units
+    tray.log_work.submit()
+    qtbot.waitUntil(lambda: tray.bridge.state.offline, timeout=WAIT_MS)
+    assert tray.bridge.state.pending_units == 1
+    assert tray.view.kind == view.OFFLINE
+    tray.show_my_day()
+    assert "1 work item" in tray.my_day.queue.text()
+
+
+def test_current_client_is_sticky_and_attributes_new_segments(
+    qtbot, make_tray, fake_collector, clock
+):
+    tray = make_tray()
+    agree(qtbot, tray)
+    assert tray.menu.client.isEnabled()
+    tray.menu.client.trigger()
+    picker = tray.client_picker
+    assert picker.isVisible()
+    names = [b.text() for _, b in picker.choices]
+    assert names == ["No particular client", "Acme"]
+    assert picker.choices[0][1].isChecked()
+    picker.choices[1][1].setChecked(True)
+    picker.apply()
+    assert tray.bridge.state.current_client == "acme"
+    assert tray.menu.client.text() == "Current client: Acme…"
+    assert "client Acme" in tray.tray.toolTip()
+    run_for(qtbot, clock, 10)
+    tray.menu.pause_actions[15].trigger()  # closes the open segment
+    tray.core.upload_now()
+    qtbot.waitUntil(
+        lambda: any(s["client"] == "acme" for s in fake_collector.segments()), timeout=WAIT_MS
+    )
+    # sticky: a new core on the same profile keeps the choice
+    paths = tray.core.paths
+    tray.shutdown()
+    again = make_tray(paths=paths)
+    assert again.bridge.state.current_client == "acme"
+
+
+def test_no_clients_in_the_policy_disables_current_client(qtbot, make_tray, fake_collector):
+    fake_collector.policy = policy_body(clients=[])
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.core.upload_now()
+    qtbot.waitUntil(lambda: not tray.core.clients(), timeout=WAIT_MS)
+    tray.bridge.refresh()
+    assert not tray.menu.client.isEnabled()
+
+
+# -- desktops without a tray, quitting, a second start ----------------------------------
+
+
+def test_no_system_tray_opens_a_status_window_instead(qtbot, make_tray):
+    tray = make_tray(tray_available=False)
+    w = tray.status_window
+    assert w is not None and w.isVisible() and w.windowTitle() == "Backlight — status"
+    assert "no system tray" in w.findChild(type(w.headline), "noTrayNote").text()
+    assert w.menu_button.menu() is tray.menu
+    agree(qtbot, tray)
+    qtbot.waitUntil(lambda: "Tracking" in w.headline.text(), timeout=WAIT_MS)
+    qtbot.mouseClick(w.my_day, Qt.MouseButton.LeftButton)
+    assert tray.my_day.isVisible()
+    w.close()  # closing it keeps the agent running
+    assert tray.core.running
+    tray.show_self()  # what a second start asks for
+    assert w.isVisible()
+
+
+def test_quit_stops_the_core_and_writes_the_open_segment(qtbot, make_tray, monkeypatch, clock):
+    quits = []
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: quits.append(1)))
+    tray = make_tray()
+    agree(qtbot, tray)
+    run_for(qtbot, clock, 10)
+    tray.menu.quit.trigger()
+    assert quits == [1]
+    tray.shutdown()  # what aboutToQuit runs
+    assert not tray.core.running
+    assert not tray.tray.isVisible()
+    assert segments_in(tray) >= 1
+
+
+def test_a_second_start_asks_the_first_to_show_itself(qtbot, profile):
+    from agent.tray.instance import SingleInstance, ask_running_to_show, server_name
+
+    name = server_name(profile)
+    assert len(name) < 40
+    assert not ask_running_to_show(name)  # nobody listens yet
+    first = SingleInstance(name)
+    assert first.listen()
+    try:
+        with qtbot.waitSignal(first.showRequested, timeout=WAIT_MS):
+            assert ask_running_to_show(name)
+    finally:
+        first.close()
+
+
+def test_show_self_brings_consent_forward_while_undecided(qtbot, make_tray):
+    tray = make_tray()
+    qtbot.waitUntil(tray.consent_window.isVisible, timeout=WAIT_MS)
+    tray.consent_window.close()  # closed without answering: not asked again by itself
+    tray.bridge.refresh()
+    assert not tray.consent_window.isVisible()
+    tray.show_self()
+    assert tray.consent_window.isVisible() and tray.consent_window.ask
+
+
+def test_after_declining_the_menu_offers_to_agree_later(qtbot, make_tray, probe):
+    tray = make_tray()
+    qtbot.waitUntil(tray.consent_window.isVisible, timeout=WAIT_MS)
+    qtbot.mouseClick(tray.consent_window.decline_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.bridge.state.consent == "declined", timeout=WAIT_MS)
+    tray.menu.consent.trigger()  # "Agree to tracking…"
+    assert tray.consent_window.isVisible() and tray.consent_window.ask
+    assert "You declined." in tray.consent_window.footer.text()
+    qtbot.mouseClick(tray.consent_window.agree_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: probe.calls > 0, timeout=WAIT_MS)
+
+
+def test_a_refused_batch_shows_as_an_error_and_can_be_sent_again(
+    qtbot, make_tray, fake_collector, clock
+):
+    tray = make_tray()
+    agree(qtbot, tray)
+    run_for(qtbot, clock, 10)
+    fake_collector.script["/summaries"] = [400]
+    tray.pause(15)  # closes the segment; the next upload is refused once
+    tray.core.upload_now()
+    qtbot.waitUntil(lambda: tray.bridge.state.quarantined_batches == 1, timeout=WAIT_MS)
+    assert tray.view.kind == view.ERROR
+    assert "refused by the collector" in tray.tray.toolTip()
+    tray.show_my_day()
+    w = tray.my_day
+    assert "Refused by the collector: 1 batch" in w.queue.text()
+    assert w.retry_button.isVisible()
+    qtbot.mouseClick(w.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(fake_collector.segments()), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tray.bridge.state.quarantined_batches == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not w.retry_button.isVisible(), timeout=WAIT_MS)
+    assert tray.view.kind == view.PAUSED
+    qtbot.mouseClick(w.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.summary_state == "ok", timeout=WAIT_MS)
