@@ -8,7 +8,7 @@
 set -euo pipefail
 
 packages=(
-  xvfb openbox tint2 xdotool x11-utils xterm
+  xvfb openbox tint2 xdotool x11-utils xterm dbus-daemon
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 libxcb-randr0 libegl1 libgl1 libfontconfig1 fonts-dejavu-core

@@ -239,28 +239,40 @@ def test_screen_saver_on_means_no_window(desktop, probe: X11Probe, xlib: Any) ->
     assert eventually(probe.foreground, lambda w: w is not None) is not None
 
 
-def _xvfb(*display: str) -> tuple[subprocess.Popen, str]:
-    """A private Xvfb: on a number it picks, or on the one given."""
-    if display:
+SCREEN = ("-screen", "0", "640x480x24")  # a size the session desktop does not have
+
+
+def _ours(name: str) -> bool:
+    """A server answers on `name` and it is the one this test started (its size)."""
+    from Xlib import display as xdisplay
+
+    try:
+        d = xdisplay.Display(name)
+    except Exception:
+        return False
+    try:
+        return d.screen().width_in_pixels == 640
+    finally:
+        d.close()
+
+
+def _xvfb(name: str | None = None) -> tuple[subprocess.Popen, str]:
+    """A private Xvfb: on a number it picks, or again on the one given."""
+    if name is not None:
         proc = subprocess.Popen(
-            ["Xvfb", display[0], "-nolisten", "tcp"],
+            ["Xvfb", name, *SCREEN, "-nolisten", "tcp"],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        from Xlib import display as xdisplay
-
-        def up() -> bool:
-            try:
-                xdisplay.Display(display[0]).close()
-                return True
-            except Exception:
-                return False
-
-        assert eventually(up, bool, timeout=10), "Xvfb did not come back"
-        return proc, display[0]
+        up = eventually(lambda: _ours(name) or proc.poll() is not None, bool, timeout=10)
+        if not up or proc.poll() is not None:
+            proc.kill()
+            raise AssertionError(f"Xvfb {name} did not come back: {proc.communicate()[1]}")
+        return proc, name
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_fd), *SCREEN, "-nolisten", "tcp"],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
