@@ -6,6 +6,7 @@ A period whose group is too small is drawn as a labelled grey column
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -80,11 +81,7 @@ def stacked_columns(
     height = int(y0 + 24 + 10 + legend_h)
     parts = [defs] if defs else []
     _axis(parts, top, y0, plot_h, unit)
-    band = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
-    bar_w = max(band * 0.7, 2)
-
-    def x_of(i: int) -> float:
-        return LEFT + i * band
+    band, bar_w, x_of = _slots(len(labels))
 
     for i, label in enumerate(labels):
         x = x_of(i) + (band - bar_w) / 2
@@ -145,11 +142,7 @@ def range_columns(
     height = int(y0 + 34 + legend_h)
     parts: list[str] = []
     _axis(parts, top, y0, plot_h, unit)
-    band = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
-    bar_w = max(band * 0.7, 2)
-
-    def x_of(i: int) -> float:
-        return LEFT + i * band
+    band, bar_w, x_of = _slots(len(labels))
 
     for i, label in enumerate(labels):
         x = x_of(i) + (band - bar_w) / 2
@@ -194,11 +187,7 @@ def columns(
     y0 = TOP + plot_h
     parts: list[str] = []
     _axis(parts, top, y0, plot_h, unit)
-    band = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
-    bar_w = max(band * 0.7, 2)
-
-    def x_of(i: int) -> float:
-        return LEFT + i * band
+    band, bar_w, x_of = _slots(len(labels))
 
     for i, label in enumerate(labels):
         x = x_of(i) + (band - bar_w) / 2
@@ -212,6 +201,16 @@ def columns(
     parts.append(line(LEFT, y0, WIDTH - RIGHT, y0, MUTED))
     _x_labels(parts, labels, x_of, y0 + 16, band)
     return frame(WIDTH, int(y0 + 26), title, desc, parts)
+
+
+def _slots(n: int) -> tuple[float, float, Callable[[int], float]]:
+    """Width of each column's slot, the bar inside it, and where slot i starts."""
+    band = (WIDTH - LEFT - RIGHT) / max(n, 1)
+
+    def x_of(i: int) -> float:
+        return LEFT + i * band
+
+    return band, max(band * 0.7, 2), x_of
 
 
 def _suppressed_label(cx: float, cy: float, bar_w: float) -> str:
