@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.desktop",
     "tests.fixtures.collector_server",
     "tests.fixtures.recording_proxy",
+    "tests.fixtures.browser",
 ]

@@ -12,7 +12,6 @@ admin page go to docs/screenshots/admin-<page>.png (1280 wide, full page).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,20 +20,9 @@ import pytest
 
 from tests.collector.batches import batch, day_at, plan
 from tests.fixtures.collector_server import CollectorServer, run_cli
-from tests.fixtures.requirements import missing
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("BACKLIGHT_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "admin pages in a browser"
 SECRET = re.compile(r"\bble_[A-Za-z0-9_-]{40,}")
@@ -88,20 +76,6 @@ def server(tmp_path_factory) -> Iterator[CollectorServer]:
     _fill(srv)
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        missing(f"Chromium at {CHROMIUM}", "apt-get install chromium (see TESTING.md)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright Python package", "pip install playwright (no browser download)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 class Tab:

@@ -52,9 +52,7 @@ def test_reports_over_months_equal_sums_of_daily_rows(demo_store):
     assert demo_store.people_tracked(None, first, last) == people
     per_person = {r["person"]: r["hours"] for r in demo_store.hours_by_person(None, first, last)}
     assert sum(per_person.values()) == pytest.approx(
-        demo_store.one(
-            "SELECT SUM(active_s) / 3600.0 FROM rollups WHERE category != 'non_work'"
-        )[0]
+        demo_store.one("SELECT SUM(active_s) / 3600.0 FROM rollups WHERE category != 'non_work'")[0]
     )
 
 

@@ -8,46 +8,19 @@ filters. Screenshots of each page go to docs/screenshots/dashboard-<page>.png.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.dashboard.conftest import PASSWORD, SCREENSHOTS
-from tests.fixtures.requirements import missing
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("BACKLIGHT_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload", "units"]
 #: Shapes that carry figures (not the frame, gridlines or legend swatches alone).
 MARKS = "svg.chart :is(rect, circle, line) > title, svg.chart polyline"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        missing(f"Chromium at {CHROMIUM}", "apt-get install chromium (see TESTING.md)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright Python package", "pip install playwright (no browser download)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 class Session:
