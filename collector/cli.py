@@ -66,6 +66,7 @@ def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     app = create_app({"DATABASE": path})
     threading.Thread(target=_purge_daily, args=(path,), daemon=True, name="retention").start()
+    threading.Thread(target=_settle_often, args=(path,), daemon=True, name="settle").start()
     click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
     waitress_serve(
         app,
@@ -85,6 +86,22 @@ def _purge_daily(path: str) -> None:
         except Exception as exc:  # keep serving; the next day tries again
             print(f"retention purge failed: {exc}", file=sys.stderr)
         time.sleep(86_400)
+
+
+#: How often the server recounts interruptions for person-days that received
+#: segments. Reports settle whatever is left, so this only bounds their wait.
+SETTLE_EVERY_S = 5.0
+
+
+def _settle_often(path: str) -> None:
+    """Keep the interruption backlog short (store/interruptions.py)."""
+    store = open_store(path, migrate=False)
+    while True:
+        time.sleep(SETTLE_EVERY_S)
+        try:
+            store.settle_interruptions()
+        except Exception as exc:  # a locked or full database: the next round retries
+            print(f"interruption recount failed: {exc}", file=sys.stderr)
 
 
 def purge_once(path: str) -> dict[str, int]:

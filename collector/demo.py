@@ -211,7 +211,6 @@ def fill(
     store.set_settings({"operation.size": 50, "privacy.min_group_size": 5})
     version, rule_dicts = store.current_rules()
     rules = RuleSet.from_dicts(rule_dicts, version)
-    s = store.settings()
 
     team_ids = {}
     for plan in TEAMS:
@@ -265,13 +264,9 @@ def fill(
                     "segments": segs[i : i + MAX_SEGMENTS_PER_BATCH],
                 }
                 batch = SummaryBatch.model_validate_json(json.dumps(body))
-                total += store.ingest(
-                    device,
-                    batch,
-                    min_focus_s=s["interruptions.min_focus_s"],
-                    max_away_s=s["interruptions.max_away_s"],
-                )[0]
+                total += store.ingest(device, batch)[0]
         progress(f"demo: {n}/{len(devices)} people simulated")
+    store.settle_interruptions()
 
     units = _output_units(rng, hours, team_ids, workdays)
     store.add_output_units(units, "demo", "demo")

@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     model_validator,
 )
@@ -47,7 +48,11 @@ class Strict(BaseModel):
 
 
 class Segment(Strict):
-    """A span of foreground time with one (category, client, app, state)."""
+    """A span of foreground time with one (category, client, app, state).
+
+    That it ends after it starts, within 24 hours, is checked by the batch in
+    the same pass as ordering: one Python loop per batch instead of one
+    validator call per segment, which cost more than parsing the JSON."""
 
     start: AwareDatetime
     end: AwareDatetime
@@ -58,13 +63,8 @@ class Segment(Strict):
     keys: Count = 0
     clicks: Count = 0
 
-    @model_validator(mode="after")
-    def _start_before_end(self) -> Segment:
-        if not self.start < self.end:
-            raise ValueError("end: must be after start")
-        if (self.end - self.start).total_seconds() > 86_400:
-            raise ValueError("end: a segment may not span more than 24 hours")
-        return self
+
+MAX_SEGMENT_SPAN_S = 24 * 3600
 
 
 def _check_timezone(name: str) -> str:
@@ -92,14 +92,32 @@ class SummaryBatch(Strict):
     timezone: Annotated[str, StringConstraints(max_length=64), AfterValidator(_check_timezone)]
     segments: Annotated[list[Segment], Field(min_length=1, max_length=MAX_SEGMENTS_PER_BATCH)]
 
+    #: Each segment's (start, end) as POSIX seconds, filled by the check
+    #: below, which needs them anyway; the collector stores these.
+    _epochs: list[tuple[float, float]] = PrivateAttr(default_factory=list)
+
     @model_validator(mode="after")
     def _ordered(self) -> SummaryBatch:
-        for i in range(1, len(self.segments)):
-            if self.segments[i].start < self.segments[i - 1].end:
+        epochs = []
+        previous_end = float("-inf")
+        for i, seg in enumerate(self.segments):
+            start, end = seg.start.timestamp(), seg.end.timestamp()
+            if not start < end:
+                raise ValueError(f"segments.{i}.end: must be after start")
+            if end - start > MAX_SEGMENT_SPAN_S:
+                raise ValueError(f"segments.{i}.end: a segment may not span more than 24 hours")
+            if start < previous_end:
                 raise ValueError(
                     f"segments.{i}.start: segments must be ordered and must not overlap"
                 )
+            previous_end = end
+            epochs.append((start, end))
+        self._epochs = epochs
         return self
+
+    @property
+    def epochs(self) -> list[tuple[float, float]]:
+        return self._epochs
 
 
 class Rule(Strict):

@@ -125,21 +125,13 @@ def post_summaries(device, *, body: SummaryBatch):
     """Stored whole or not at all; the same batch_id twice stores once."""
     if device.consent_decision != "granted":
         raise ApiError(403, "consent_required", "this device has not granted consent")
-    limit = datetime.now(UTC) + CLOCK_SKEW
-    for i, seg in enumerate(body.segments):
-        if seg.end > limit:
-            raise field_error(
-                f"segments.{i}.end", "is in the future (beyond the collector's clock + 5 minutes)"
-            )
-    store = get_store()
-    s = store.settings()
-    accepted, duplicate = store.ingest(
-        device,
-        body,
-        min_focus_s=s["interruptions.min_focus_s"],
-        max_away_s=s["interruptions.max_away_s"],
-        queue=_queue_header(),
-    )
+    limit = (datetime.now(UTC) + CLOCK_SKEW).timestamp()
+    if body.epochs[-1][1] > limit:  # segments are ordered: the last ends latest
+        first = next(i for i, (_start, end) in enumerate(body.epochs) if end > limit)
+        raise field_error(
+            f"segments.{first}.end", "is in the future (beyond the collector's clock + 5 minutes)"
+        )
+    accepted, duplicate = get_store().ingest(device, body, queue=_queue_header())
     return {"batch_id": body.batch_id, "accepted": accepted, "duplicate": duplicate}
 
 

@@ -20,6 +20,7 @@ from collector.store.accounts import AccountsMixin
 from collector.store.admin import AdminMixin
 from collector.store.dashboard import DashboardMixin
 from collector.store.ingest import IngestMixin
+from collector.store.interruptions import InterruptionsMixin
 from collector.store.organisation import OrganisationMixin
 from collector.store.queries import QueriesMixin
 from collector.store.schema import migrations
@@ -47,7 +48,13 @@ def _write_lock(path: str) -> threading.Lock:
 
 
 class Store(
-    AccountsMixin, IngestMixin, OrganisationMixin, QueriesMixin, DashboardMixin, AdminMixin
+    AccountsMixin,
+    IngestMixin,
+    InterruptionsMixin,
+    OrganisationMixin,
+    QueriesMixin,
+    DashboardMixin,
+    AdminMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)

@@ -2,18 +2,22 @@
 
 A batch is stored in one transaction together with its `batches` row, so a
 crash leaves either all of it or none, and a retry of the same batch_id finds
-the row and stores nothing twice. Rollups and the person-day's interruption
-counts are brought up to date in the same transaction, so reports never see
-segments without their rollups.
+the row and stores nothing twice. Rollups are brought up to date in the same
+transaction, so reports never see segments without their rollups; the
+person-day's interruption counts are marked for a recount in it too
+(store/interruptions.py says why that is not done here).
+
+This is the collector's hot path: every segment passes through the loop in
+`_rows`, so it works on the POSIX seconds the payload check already computed
+and on day numbers, and makes no datetime objects of its own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from collector.metrics.interruptions import Span, detect, per_day
 from collector.store.aggregates import purge_derived
 from shared.payload import SummaryBatch
 
@@ -21,23 +25,35 @@ if TYPE_CHECKING:
     from collector.store import Store
     from collector.store.accounts import Device
 
+DAY_S = 86_400
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def split_by_local_day(start: datetime, end: datetime) -> list[tuple[str, float]]:
-    """Seconds of [start, end) on each local calendar day, in start's offset."""
+def split_by_local_day(start: float, end: float, offset_s: float) -> list[tuple[int, float]]:
+    """Seconds of [start, end) on each local calendar day, as (day number, seconds).
+
+    Times are POSIX seconds; the local day is taken at the start's UTC offset,
+    the offset the agent reported. Day numbers count days since 1970-01-01."""
     out = []
     cursor = start
     while cursor < end:
-        midnight = datetime.combine(
-            cursor.date() + timedelta(days=1), datetime.min.time(), cursor.tzinfo
-        )
-        stop = min(end, midnight)
-        out.append((cursor.date().isoformat(), (stop - cursor).total_seconds()))
+        day = int((cursor + offset_s) // DAY_S)
+        stop = min(end, (day + 1) * DAY_S - offset_s)
+        out.append((day, stop - cursor))
         cursor = stop
     return out
+
+
+class _DayNames(dict):
+    """Day number -> ISO date, made once per day a batch touches."""
+
+    def __missing__(self, day: int) -> str:
+        name = self[day] = date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
+        return name
 
 
 class IngestMixin:
@@ -46,56 +62,16 @@ class IngestMixin:
         device: Device,
         batch: SummaryBatch,
         *,
-        min_focus_s: float,
-        max_away_s: float,
         queue: tuple[int, int] | None = None,
     ) -> tuple[int, bool]:
         """Store a validated batch. Returns (segments stored, was it a duplicate)."""
-        segments = []
-        roll: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
-        uncategorised: dict[tuple[str, str], float] = defaultdict(float)
-        days: set[str] = set()
-        for s in batch.segments:
-            offset = s.start.utcoffset() or timedelta(0)
-            end = s.end.astimezone(s.start.tzinfo)
-            day = s.start.date().isoformat()
-            segments.append(
-                (
-                    device.id,
-                    device.person_id,
-                    s.start.timestamp(),
-                    s.end.timestamp(),
-                    int(offset.total_seconds() // 60),
-                    day,
-                    s.category,
-                    s.client,
-                    s.app,
-                    s.state,
-                    s.keys,
-                    s.clicks,
-                )
-            )
-            client = s.client or ""
-            if end.date() == s.start.date():  # the common case: no midnight inside
-                pieces = [(day, (s.end - s.start).total_seconds())]
-            else:
-                pieces = split_by_local_day(s.start, end)
-            for i, (d, seconds) in enumerate(pieces):
-                days.add(d)
-                r = roll[(d, s.category, client)]
-                r[0 if s.state == "active" else 1] += seconds
-                if i == 0:  # input counts go to the day the segment began
-                    r[2] += s.keys
-                    r[3] += s.clicks
-                if s.category == "uncategorised" and s.state == "active":
-                    uncategorised[(d, s.app)] += seconds
-
+        if self._seen(device.id, batch.batch_id):  # a retry: skip the work below
+            self.touch_device(device.id, queue)
+            return 0, True
+        segments, roll, uncategorised = _rows(device, batch)
+        days = {d for d, _cat, _client in roll}
         with self.write() as c:
-            seen = c.execute(
-                "SELECT 1 FROM batches WHERE device_id = ? AND batch_id = ?",
-                (device.id, batch.batch_id),
-            ).fetchone()
-            if seen:
+            if self._seen(device.id, batch.batch_id):  # a retry racing the first copy
                 self.touch_device(device.id, queue)
                 return 0, True
             c.execute(
@@ -133,14 +109,21 @@ class IngestMixin:
                    ON CONFLICT (day, app) DO UPDATE SET seconds = seconds + excluded.seconds""",
                 [(d, app, secs) for (d, app), secs in uncategorised.items()],
             )
+            # New person-days add a person; interruption figures come at settling.
             team_days = {d: [0 if d in known else 1, 0.0, 0, 0.0, 0] for d in days}
-            for d in sorted(days):
-                team_days[d][2:] = self._recount_interruptions(
-                    device.person_id, device.team_id, d, min_focus_s, max_away_s
-                )
             self._add_to_coarser_rollups(device, roll, team_days)
+            self.mark_for_recount(device.person_id, device.team_id, days)
             self.touch_device(device.id, queue)
         return len(segments), False
+
+    def _seen(self: Store, device_id: str, batch_id: str) -> bool:
+        return (
+            self.one(
+                "SELECT 1 FROM batches WHERE device_id = ? AND batch_id = ?",
+                (device_id, batch_id),
+            )
+            is not None
+        )
 
     def _add_to_coarser_rollups(
         self: Store,
@@ -182,47 +165,6 @@ class IngestMixin:
             [(device.team_id, d, *v) for d, v in team_days.items()],
         )
 
-    def _recount_interruptions(
-        self: Store, person_id: int, team_id: int, day: str, min_focus_s: float, max_away_s: float
-    ) -> list:
-        """Detect again over the whole person-day, so batch borders do not matter.
-
-        Returns the change in (count, away seconds, task switches), for the
-        per-team totals."""
-        rows = self.conn.execute(
-            """SELECT start, end, utc_offset_min, category, state FROM segments
-               WHERE person_id = ? AND day = ? ORDER BY start""",
-            (person_id, day),
-        ).fetchall()
-        zones: dict[int, timezone] = {}
-        spans = []
-        for start, end, offset, category, state in rows:
-            tz = zones.get(offset) or zones.setdefault(offset, timezone(timedelta(minutes=offset)))
-            spans.append(
-                Span(
-                    datetime.fromtimestamp(start, tz),
-                    datetime.fromtimestamp(end, tz),
-                    category,
-                    state,
-                )
-            )
-        counts = per_day(detect(spans, min_focus_s=min_focus_s, max_away_s=max_away_s))
-        today = counts.get(date.fromisoformat(day))
-        new = (today.count, today.away_s, today.task_switches) if today else (0, 0.0, 0)
-        old = self.conn.execute(
-            """SELECT count, away_s, task_switches FROM interruption_days
-               WHERE person_id = ? AND day = ?""",
-            (person_id, day),
-        ).fetchone() or (0, 0.0, 0)
-        self.conn.execute(
-            """INSERT INTO interruption_days (person_id, team_id, day, count, away_s, task_switches)
-               VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (person_id, day) DO UPDATE SET count = excluded.count,
-               away_s = excluded.away_s, task_switches = excluded.task_switches""",
-            (person_id, team_id, day, *new),
-        )
-        return [n - o for n, o in zip(new, old, strict=True)]
-
     def purge_before(self: Store, cutoff: datetime) -> dict[str, int]:
         """Retention: drop personal data older than the cutoff (DESIGN §5)."""
         day = cutoff.date().isoformat()
@@ -235,6 +177,9 @@ class IngestMixin:
                 "interruption_days": c.execute(
                     "DELETE FROM interruption_days WHERE day < ?", (day,)
                 ).rowcount,
+                "interruption_backlog": c.execute(
+                    "DELETE FROM interruption_backlog WHERE day < ?", (day,)
+                ).rowcount,
                 "uncategorised_apps": c.execute(
                     "DELETE FROM uncategorised_apps WHERE day < ?", (day,)
                 ).rowcount,
@@ -244,3 +189,52 @@ class IngestMixin:
             }
             purge_derived(c, day)
         return counts
+
+
+def _rows(device: Device, batch: SummaryBatch) -> tuple[list[tuple], dict, dict]:
+    """Segment rows, and their sums per (day, category, client) and per uncategorised app."""
+    segments = []
+    roll: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    uncategorised: dict[tuple[str, str], float] = defaultdict(float)
+    names = _DayNames()
+    offsets: dict[object, float] = {}
+    person, device_id = device.person_id, device.id
+    for s, (start, end) in zip(batch.segments, batch.epochs, strict=True):
+        tz = s.start.tzinfo
+        offset_s = offsets.get(tz)
+        if offset_s is None:
+            offset_s = offsets[tz] = s.start.utcoffset().total_seconds()
+        day = int((start + offset_s) // DAY_S)
+        name = names[day]
+        category, client, active = s.category, s.client, s.state == "active"
+        segments.append(
+            (
+                device_id,
+                person,
+                start,
+                end,
+                int(offset_s // 60),
+                name,
+                category,
+                client,
+                s.app,
+                s.state,
+                s.keys,
+                s.clicks,
+            )
+        )
+        if end + offset_s <= (day + 1) * DAY_S:  # the common case: no midnight inside
+            pieces = [(day, end - start)]
+        else:
+            pieces = split_by_local_day(start, end, offset_s)
+        first = True
+        for d, seconds in pieces:
+            r = roll[(names[d], category, client or "")]
+            r[0 if active else 1] += seconds
+            if first:  # input counts go to the day the segment began
+                r[2] += s.keys
+                r[3] += s.clicks
+                first = False
+            if active and category == "uncategorised":
+                uncategorised[(names[d], s.app)] += seconds
+    return segments, roll, uncategorised

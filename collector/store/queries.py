@@ -73,6 +73,7 @@ class QueriesMixin:
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]:
         """Per day: interruptions, away seconds, task switches, working seconds, people."""
+        self.settle_interruptions()
         where, params = _teams(team_ids)
         rows = self.all(
             f"""SELECT day, SUM(interruptions) AS count, SUM(away_s) AS away_s,
@@ -125,6 +126,7 @@ class QueriesMixin:
         return [dict(r) for r in rows]
 
     def person_summary(self: Store, person_id: int, start: str, end: str) -> dict:
+        self.settle_interruptions()
         cats = self.all(
             """SELECT category, SUM(active_s) / 3600.0 AS hours FROM rollups
                WHERE person_id = ? AND day BETWEEN ? AND ? GROUP BY category

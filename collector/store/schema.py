@@ -281,3 +281,18 @@ def m003_coarser_rollups(db: Database) -> None:
         """
     )
     rebuild(db.conn)
+
+
+@migrations()
+def m004_interruption_backlog(db: Database) -> None:
+    """Person-days whose interruption counts wait for a recount (store/interruptions.py)."""
+    db.executescript(
+        """
+        CREATE TABLE interruption_backlog (
+            person_id INTEGER NOT NULL,
+            team_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (person_id, day)
+        ) WITHOUT ROWID;
+        """
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from collector.cli import SETTLE_EVERY_S
 from tests.collector.batches import batch, day_at, plan, segment
 
 
@@ -168,3 +170,22 @@ def test_withdrawn_consent_stops_ingest(shared_collector):
     assert r.status_code == 200
     body = batch([segment(day_at(1, 9), 5, "payroll")])
     assert shared_collector.api("POST", "/summaries", token, json=body).status_code == 403
+
+
+def test_the_server_recounts_interruptions_in_the_background(shared_collector, device):
+    """Without any report asking, the backlog empties within a few settle rounds."""
+    steps = plan(day_at(17, 10), [("payroll", 10), ("communication", 4), ("payroll", 10)])
+    assert shared_collector.api("POST", "/summaries", device, json=batch(steps)).status_code == 200
+    day = day_at(17, 10).date().isoformat()
+    deadline = time.monotonic() + 4 * SETTLE_EVERY_S
+    while time.monotonic() < deadline:
+        with sqlite3.connect(shared_collector.db) as c:
+            pending = c.execute("SELECT COUNT(*) FROM interruption_backlog").fetchone()[0]
+            counted = c.execute(
+                "SELECT SUM(count) FROM interruption_days WHERE day = ?", (day,)
+            ).fetchone()[0]
+        if pending == 0:
+            break
+        time.sleep(0.2)
+    assert pending == 0
+    assert counted == 1
