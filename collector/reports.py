@@ -92,9 +92,15 @@ def interruptions_report(
         "recovery_max_s": s["interruptions.recovery_max_s"],
         "hourly_rate": s["cost.hourly_rate"],
     }
-    rows = store.interruption_days(team_ids, start, end)
-    days = []
-    for r in rows:
+    days, rows, hidden_rows = [], [], []
+    for r in store.interruption_days(team_ids, start, end):
+        # A day with too few people is a small group of its own.
+        hidden = _suppressed(store, r["people"])
+        if hidden:
+            hidden_rows.append(r)
+            days.append({"day": r["day"], "people": r["people"], **hidden})
+            continue
+        rows.append(r)
         cost = interruption_cost(r["count"], r["away_s"], r["working_s"], **params)
         days.append(
             {
@@ -108,6 +114,12 @@ def interruptions_report(
                 "lost_minutes_high": cost["lost_minutes_high"],
             }
         )
+    # Totals minus the shown days give the hidden days back, so those count in
+    # the totals only when they are, together, a large enough group.
+    hidden_people = store.people_on_days(team_ids, [r["day"] for r in hidden_rows])
+    in_totals = bool(hidden_rows) and not _suppressed(store, hidden_people)
+    if in_totals:
+        rows += hidden_rows
     count = sum(r["count"] for r in rows)
     tracked_s = sum(r["working_s"] for r in rows)
     person_days = sum(r["people"] for r in rows)
@@ -122,6 +134,8 @@ def interruptions_report(
         "tracked_hours": tracked_s / 3600,
         "per_person_day": per_person_day,
         "days": days,
+        "suppressed_days": len(hidden_rows),
+        "suppressed_days_in_totals": in_totals,
         "advice": interruption_advice(per_person_day or 0.0, total["share_of_tracked_high"]),
     }
 

@@ -57,14 +57,19 @@ class TimePerUnit(Dated):
 
 
 class InterruptionDay(Response):
+    """A day with fewer people than privacy.min_group_size carries only its
+    date, its head count, `suppressed` and the reason; no figures."""
+
     day: date
-    count: int
-    away_minutes: float
-    task_switches: int
-    tracked_hours: float
     people: int
-    lost_minutes_low: float
-    lost_minutes_high: float
+    count: int | None = None
+    away_minutes: float | None = None
+    task_switches: int | None = None
+    tracked_hours: float | None = None
+    lost_minutes_low: float | None = None
+    lost_minutes_high: float | None = None
+    suppressed: bool = False
+    reason: str | None = None
 
 
 class AdviceOut(Response):
@@ -92,6 +97,15 @@ class Interruptions(Dated):
     tracked_hours: float
     per_person_day: float | None
     days: list[InterruptionDay]
+    suppressed_days: int = Field(
+        0, description="Days listed without figures: fewer than the minimum group that day."
+    )
+    suppressed_days_in_totals: bool = Field(
+        False,
+        description="Whether those days count in the totals. They do only when, together, "
+        "they had at least the minimum group of people; otherwise subtracting the shown "
+        "days from the totals would reveal them.",
+    )
     advice: list[AdviceOut]
 
 

@@ -30,6 +30,18 @@ class QueriesMixin:
         )
         return int(row[0])
 
+    def people_on_days(self: Store, team_ids: list[int] | None, days: list[str]) -> int:
+        """Distinct people tracked on any of these days."""
+        if not days:
+            return 0
+        where, params = _teams(team_ids)
+        row = self.one(
+            f"""SELECT COUNT(DISTINCT person_id) FROM rollups
+                WHERE day IN ({",".join("?" * len(days))}){where}""",
+            [*days, *params],
+        )
+        return int(row[0])
+
     def hours_by_category(
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> dict[str, float]:

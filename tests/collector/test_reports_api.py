@@ -97,6 +97,42 @@ def test_interruptions_count_the_switches_and_cost_them(shared_collector, org):
     assert body["task_switches"] >= 5  # scheduling -> qa each day
 
 
+def test_days_with_too_few_people_carry_no_figures(shared_collector, org):
+    """Each ops person worked a different day: every day is a group of one."""
+    body = _get(shared_collector, "/reports/interruptions", team="ops", **org)
+    assert body["days"] and all(d["suppressed"] for d in body["days"])
+    assert all("count" not in d or d["count"] is None for d in body["days"])
+    # Together those days are five people, so the totals may count them.
+    assert body["suppressed_days"] == len(body["days"])
+    assert body["suppressed_days_in_totals"] is True
+    assert body["count"] == 5
+
+
+def test_hidden_days_stay_out_of_totals_when_few_people_share_them(shared_collector):
+    """Totals minus the shown days must not give back one person's day."""
+    c = shared_collector
+    c.cli("team", "add", "mixed")
+    people = [c.enroll(f"m{i}", "mixed") for i in range(5)]
+    busy = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(
+        days=20
+    )
+    lonely = busy + timedelta(days=1)
+    once = [("payroll", 30), ("communication", 5), ("payroll", 30)]
+    for token in people:
+        assert c.api("POST", "/summaries", token, json=batch(plan(busy, once))).status_code == 200
+    twice = once + [("meetings", 5), ("payroll", 30)]
+    r = c.api("POST", "/summaries", people[0], json=batch(plan(lonely, twice)))
+    assert r.status_code == 200
+    span = {"from": busy.date().isoformat(), "to": lonely.date().isoformat()}
+    body = _get(c, "/reports/interruptions", team="mixed", **span)
+    shown, hidden = body["days"]
+    assert (shown["day"], shown["count"], shown["suppressed"]) == (span["from"], 5, False)
+    assert (hidden["day"], hidden["people"], hidden["suppressed"]) == (span["to"], 1, True)
+    assert hidden.get("count") is None
+    assert body["suppressed_days_in_totals"] is False
+    assert body["count"] == 5  # not 7: the lonely day's two stay out
+
+
 def test_a_group_below_the_minimum_is_suppressed_not_zero(shared_collector, org):
     body = _get(shared_collector, "/reports/time-per-unit", team="tiny", **org)
     assert body["suppressed"] is True

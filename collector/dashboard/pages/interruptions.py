@@ -7,7 +7,7 @@ from collector import reports
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import count, hours, minutes, money, num, share, short_day
-from collector.dashboard.pages import Chart, Figure, Page, no_data_message, small_group
+from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
 from collector.store import Store
 from collector.store.accounts import Principal
@@ -44,13 +44,12 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         s["interruptions.recovery_max_s"] / 60,
     )
     days = report["days"]
-    hidden = {i: r for i, d in enumerate(days) if (r := small_group(store, d["people"]))}
-    rows = []
-    for i, d in enumerate(days):
-        if i in hidden:
-            rows.append({"day": d["day"], "suppressed": f"Suppressed: {hidden[i]} that day."})
-        else:
-            rows.append(d)
+    few = f"fewer than {s['privacy.min_group_size']} people"
+    hidden = {i for i, d in enumerate(days) if d.get("suppressed")}
+    rows = [
+        {"day": d["day"], "suppressed": f"Suppressed: {few} that day."} if i in hidden else d
+        for i, d in enumerate(days)
+    ]
     page.table = Table(
         "Interruptions per day",
         [
@@ -96,7 +95,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     if not html:
         return page
     labels = [short_day(d["day"]) for d in days]
-    suppressed = {i: f"suppressed, {r}" for i, r in hidden.items()}
+    suppressed = {i: f"suppressed, {few}" for i in hidden}
     page.charts.append(
         Chart(
             "Interruptions per day",
