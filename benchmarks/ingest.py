@@ -15,11 +15,14 @@ import json
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -30,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from collector.store import open_store  # noqa: E402
 from collector.store.aggregates import rebuild  # noqa: E402
 from shared.catalogue import CATEGORY_IDS, FUNCTION_IDS  # noqa: E402
-from tests.fixtures.collector_server import CollectorServer  # noqa: E402
+from tests.fixtures.collector_server import CollectorServer, free_port  # noqa: E402
 
 TZ = timezone(timedelta(hours=1))
 CATS = ["payroll", "communication", "scheduling", "reporting", "meetings", "qa_evaluation"]
@@ -115,6 +118,39 @@ def _raw_rows(segs: list[dict]) -> list[tuple]:
     ]
 
 
+#: A bare Flask app on waitress that only reads the body: what HTTP alone
+#: costs, so the figures below can be read against it.
+BARE_APP = """
+import sys
+from flask import Flask, request
+from waitress import serve
+app = Flask("bare")
+@app.post("/api/v1/summaries")
+def read_only():
+    request.get_data()
+    return {}
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8)
+"""
+
+
+@contextmanager
+def bare_server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", BARE_APP, str(port)], stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(url, timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def bench_throughput(
     server: CollectorServer, tokens: list[str], batches: int, rounds: int, tmp: Path
 ) -> None:
@@ -142,8 +178,14 @@ def bench_throughput(
                 category, client, app, state, keys, clicks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"""
 
     session = requests.Session()
-    http_rates, raw_rates, parallel_rates = [], [], []
+    http_rates, raw_rates, parallel_rates, bare_rates = [], [], [], []
     n = batches * 500
+    with bare_server() as bare_url:
+        for r in range(rounds):
+            t0 = time.perf_counter()
+            for tok, data in bodies[r * batches : (r + 1) * batches]:
+                _post(session, bare_url, tok, data)
+            bare_rates.append(n / (time.perf_counter() - t0))
     for r in range(rounds):
         part = bodies[r * batches : (r + 1) * batches]
         t0 = time.perf_counter()
@@ -178,8 +220,13 @@ def bench_throughput(
     http_rate = statistics.median(http_rates)
     raw_rate = statistics.median(raw_rates)
     parallel_rate = statistics.median(parallel_rates)
+    bare_rate = statistics.median(bare_rates)
     print(f"ingest, {rounds} rounds of {batches} batches x 500 segments (median of rounds)")
     print(f"  raw sqlite3 executemany (baseline):      {raw_rate:10,.0f} segments/s")
+    print(
+        f"  HTTP alone (bare Flask, reads the body): {bare_rate:10,.0f} segments/s"
+        f"   ratio {bare_rate / raw_rate:.0%}"
+    )
     print(
         f"  through HTTP, one agent at a time:       {http_rate:10,.0f} segments/s"
         f"   ratio {http_rate / raw_rate:.0%}  (target >= 50%)"
