@@ -45,8 +45,12 @@ CSP = (
 )
 
 
+#: Files served as they are: the security headers, but a cache may keep them.
+STATIC_ENDPOINTS = ("static", "favicon")
+
+
 def _is_html_page() -> bool:
-    return request.blueprint in HTML_BLUEPRINTS or request.endpoint == "static"
+    return request.blueprint in HTML_BLUEPRINTS or request.endpoint in STATIC_ENDPOINTS
 
 
 def _protect() -> None:
@@ -62,7 +66,7 @@ def _headers(resp):
     resp.headers.setdefault("X-Frame-Options", "DENY")
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint != "static":
+    if request.endpoint not in STATIC_ENDPOINTS:
         # Figures are private: no shared cache may keep them.
         resp.headers.setdefault("Cache-Control", "no-store")
     return resp

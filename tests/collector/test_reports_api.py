@@ -113,9 +113,7 @@ def test_hidden_days_stay_out_of_totals_when_few_people_share_them(shared_collec
     c = shared_collector
     c.cli("team", "add", "mixed")
     people = [c.enroll(f"m{i}", "mixed") for i in range(5)]
-    busy = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(
-        days=20
-    )
+    busy = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=20)
     lonely = busy + timedelta(days=1)
     once = [("payroll", 30), ("communication", 5), ("payroll", 30)]
     for token in people:

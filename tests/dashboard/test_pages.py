@@ -375,6 +375,10 @@ def test_admin_links_only_for_admins(app):
     )
 
 
-def test_favicon_served(client):
-    assert client.get("/favicon.ico").mimetype == "image/svg+xml"
-    assert client.get("/static/favicon.svg").status_code == 200
+def test_favicon_served_with_the_security_headers(client):
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        resp = client.get(path)
+        assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+        assert "default-src 'self'" in resp.headers["Content-Security-Policy"]
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" not in resp.headers.get("Cache-Control", "")
