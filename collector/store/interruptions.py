@@ -78,22 +78,19 @@ class InterruptionsMixin:
 
         Returns the change in (count, away seconds, task switches), for the
         per-team totals."""
-        rows = self.conn.execute(
-            """SELECT start, end, utc_offset_min, category, state FROM segments
-               WHERE person_id = ? AND day = ? ORDER BY start""",
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: a day can be a thousand rows
+        rows = cursor.execute(
+            """SELECT start, end, utc_offset_min, category FROM segments
+               WHERE person_id = ? AND day = ? AND state = 'active' ORDER BY start""",
             (person_id, day),
         ).fetchall()
         zones: dict[int, timezone] = {}
         spans = []
-        for start, end, offset, category, state in rows:
+        for start, end, offset, category in rows:
             tz = zones.get(offset) or zones.setdefault(offset, timezone(timedelta(minutes=offset)))
             spans.append(
-                Span(
-                    datetime.fromtimestamp(start, tz),
-                    datetime.fromtimestamp(end, tz),
-                    category,
-                    state,
-                )
+                Span(datetime.fromtimestamp(start, tz), datetime.fromtimestamp(end, tz), category)
             )
         counts = per_day(detect(spans, min_focus_s=min_focus_s, max_away_s=max_away_s))
         today = counts.get(date.fromisoformat(day))
