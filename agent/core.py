@@ -27,8 +27,9 @@ from typing import Any
 
 from agent.config import AlreadyRunning, Paths, ProfileLock, load_config
 from agent.consent import ConsentBook, queue_decision
-from agent.outbox import Outbox, Quarantined
+from agent.outbox import Outbox
 from agent.policy import ClientChoice, PolicyStore
+from agent.quarantine import Quarantined
 from agent.today import Today, compute_today
 from agent.tracker import (
     InputSource,
