@@ -5,6 +5,7 @@ thread (uploads, policy refresh, noticing the CLI's changes to consent and
 enrollment). It imports no Qt: the tray calls these methods from its UI thread
 and registers a listener; listeners are called from background threads, so a
 Qt tray must hand the state over to its own thread (a queued signal).
+Whether tracking may run (consent, pause) is ``agent.tracking_gate``'s call.
 
 One core per profile at a time: a second one (a second tray, a headless copy)
 raises ``AlreadyRunning`` instead of double-counting the same screen.
@@ -18,17 +19,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from agent.config import AlreadyRunning, Paths, ProfileLock, load_config
-from agent.consent import ConsentBook, queue_decision
-from agent.outbox import Outbox, Quarantined
+from agent.consent import ConsentBook
+from agent.outbox import Outbox
 from agent.policy import ClientChoice, PolicyStore
+from agent.state import AgentState
 from agent.today import Today, compute_today
 from agent.tracker import (
     InputSource,
@@ -39,51 +39,16 @@ from agent.tracker import (
     local_now,
     local_timezone_name,
 )
+from agent.tracking_gate import ConsentText, TrackingGate
 from agent.uploader import CollectorClient, HttpError, Unreachable, Uploader
 from shared.catalogue import FUNCTION_IDS
 
-__all__ = ["AgentCore", "AgentState", "AlreadyRunning", "ConsentText", "ConsentUnavailable"]
+__all__ = ["AgentCore", "AlreadyRunning"]
 
 log = logging.getLogger(__name__)
 
 #: How often the service thread looks at the consent and config files.
 WATCH_S = 1.0
-
-
-class ConsentUnavailable(Exception):
-    """There is no consent text to decide on yet (no policy: enroll first)."""
-
-
-@dataclass(frozen=True)
-class ConsentText:
-    version: int
-    text: str
-
-
-@dataclass(frozen=True)
-class AgentState:
-    consent: str  # none | granted | declined | withdrawn | outdated
-    consent_version: int | None
-    tracking: bool
-    paused: bool
-    paused_until: datetime | None  # None while paused means "until resumed"
-    current_category: str | None
-    current_client: str | None
-    queued_segments: int
-    pending_batches: int
-    quarantined_batches: int
-    quarantined: tuple[Quarantined, ...]
-    pending_consent: int
-    pending_units: int
-    last_upload_at: str | None
-    last_error: str | None
-    write_error: str | None
-    offline: bool
-    enrolled: bool
-    unauthorised: bool
-    running: bool
-    probe: str | None
-    limitations: tuple[str, ...]
 
 
 class AgentCore:
@@ -102,7 +67,9 @@ class AgentCore:
         self.outbox = Outbox(self.paths.outbox)  # queues a crashed run's open segment
         self.policies = PolicyStore(self.paths.policy_cache)
         self.consent = ConsentBook(self.paths.consent_file)
-        self.uploader = Uploader(self.outbox, self._client(), self.policies, self._consent_body)
+        self._lock = threading.RLock()
+        self.gate = TrackingGate(self.consent, self.outbox, self.policies, clock, self._lock)
+        self.uploader = Uploader(self.outbox, self._client(), self.policies, self.gate.consent_body)
         self.probe_factory = probe_factory
         self.input_factory = (
             default_input_factory() if input_factory == "default" else input_factory
@@ -112,13 +79,11 @@ class AgentCore:
         self.probe: Probe | None = None
         self.tracker: Tracker | None = None
         self._limitations: tuple[str, ...] = ()
-        self._lock = threading.RLock()
         self._listeners: list[Callable[[AgentState], None]] = []
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._upload_asked = False
         self._threads: list[threading.Thread] = []
-        self._sync_pending = True  # a decision a crash left unqueued is queued at start
         self._config_seen = _signature(self.paths.config_file)
         self._was_tracking: bool | None = None
         self.running = False
@@ -132,7 +97,7 @@ class AgentCore:
             self.running = True
             self.outbox.set_meta("agent_pid", os.getpid())
             self.outbox.set_meta("limitations", json.dumps(self._limitations))
-            self._sync_consent()
+            self.gate.sync()
             for name, target in (("tracker", self._run_tracker), ("service", self._service)):
                 t = threading.Thread(target=target, name=f"backlight-{name}", daemon=True)
                 self._threads.append(t)
@@ -166,11 +131,7 @@ class AgentCore:
         client = self.outbox.get_meta("client")
         if client and client in policy.client_keys():
             self.tracker.set_client(client)
-        paused = self.outbox.get_meta("paused_until")
-        if paused == "indefinite":
-            self.tracker.pause(None)
-        elif paused and datetime.fromisoformat(paused) > self.clock():
-            self.tracker.pause(datetime.fromisoformat(paused))
+        self.gate.attach(self.tracker)
         self._limitations = tuple(limits)
 
     def stop(self, reason: str = "", final_upload_timeout: float | None = None) -> None:
@@ -216,8 +177,8 @@ class AgentCore:
                 log.exception("service round failed")
 
     def _service_once(self) -> None:
-        if self.consent.reload() or self._sync_pending:
-            self._sync_consent()
+        if self.gate.needs_sync():
+            self.gate.sync()
             self.upload_now()
             self._notify()
         self._watch_config()
@@ -262,7 +223,7 @@ class AgentCore:
             self._was_tracking = state.tracking
             self.outbox.set_meta("tracking", int(state.tracking))
             if not state.paused:  # a pause that ran out: `status` must not still show it
-                self.outbox.set_meta("paused_until", None)
+                self.gate.forget_pause()
         for cb in list(self._listeners):
             try:
                 cb(state)
@@ -299,12 +260,9 @@ class AgentCore:
             limitations=self._limitations + ((problem,) if problem else ()),
         )
 
-    # -- consent -----------------------------------------------------------------
+    # -- consent, pause (agent.tracking_gate) ----------------------------------------
     def consent_text(self) -> ConsentText | None:
-        p = self.policies.current
-        if p.consent_version is None or p.consent_text is None:
-            return None
-        return ConsentText(p.consent_version, p.consent_text)
+        return self.gate.consent_text()
 
     def grant_consent(self) -> None:
         self._decide("granted")
@@ -317,45 +275,18 @@ class AgentCore:
         self._decide("withdrawn")
 
     def _decide(self, decision: str) -> None:
-        with self._lock:
-            version = self.policies.current.consent_version
-            if version is None and self.consent.record is not None:
-                version = self.consent.record.version
-            if version is None:
-                raise ConsentUnavailable("no consent text yet; enroll this workstation first")
-            if decision != "granted" and self.tracker is not None:
-                self.tracker.set_allowed(False)  # closes and writes the open segment first
-            self.consent.decide(decision, version, self.clock())
-            self._sync_consent()
+        self.gate.decide(decision)
         self.upload_now()
         self._notify()
 
-    def _sync_consent(self) -> None:
-        """Make tracking follow the recorded decision, and queue it for the collector
-        once. Also how a decision the CLI wrote while we run takes effect: the CLI
-        leaves queueing to us, so a withdrawal goes out after the segment it closes."""
-        with self._lock:
-            record = self.consent.record
-            if record is not None and record.decision != "granted" and self.tracker:
-                self.tracker.set_allowed(False)
-            try:
-                queue_decision(self.outbox, record)
-                self._sync_pending = False
-            except sqlite3.OperationalError as e:  # disk full: try again next round
-                self.outbox.write_error = f"cannot queue the consent decision: {e}"
-                self._sync_pending = True
-            self._apply_consent()
+    def pause(self, minutes: int | None) -> None:
+        """Pause for ``minutes`` (15/30/60 in the tray), or until resumed (None)."""
+        self.gate.pause(minutes)
 
-    def _consent_body(self) -> dict | None:
-        r = self.consent.record
-        return r.body() if r else None
+    def resume(self) -> None:
+        self.gate.resume()
 
-    def _apply_consent(self) -> None:
-        if self.tracker is not None:
-            self.tracker.set_allowed(
-                self.consent.allows_tracking(self.policies.current.consent_version)
-            )
-
+    # -- policy, client --------------------------------------------------------
     def _apply_policy(self) -> None:
         policy = self.policies.current
         if self.tracker is not None:
@@ -364,22 +295,7 @@ class AgentCore:
                 t.set_rules(policy.rules, policy.idle_after_s)
             if t.client and t.client not in policy.client_keys():
                 t.set_client(None)
-        self._apply_consent()  # a new consent version stops tracking until granted again
-
-    # -- pause, client ---------------------------------------------------------
-    def pause(self, minutes: int | None) -> None:
-        """Pause for ``minutes`` (15/30/60 in the tray), or until resumed (None)."""
-        if minutes is not None and minutes <= 0:
-            raise ValueError("minutes must be positive (or None: until resumed)")
-        until = None if minutes is None else self.clock() + timedelta(minutes=minutes)
-        self.outbox.set_meta("paused_until", until.isoformat() if until else "indefinite")
-        if self.tracker is not None:
-            self.tracker.pause(until)
-
-    def resume(self) -> None:
-        self.outbox.set_meta("paused_until", None)
-        if self.tracker is not None:
-            self.tracker.resume()
+        self.gate.apply_consent()  # a new consent version stops tracking until granted again
 
     def clients(self) -> tuple[ClientChoice, ...]:
         return self.policies.current.clients

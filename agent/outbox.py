@@ -1,17 +1,15 @@
 """The local outbox: every segment is on disk before anyone tries to send it.
 
-One SQLite file per profile holds closed segments, the checkpoint of the open
-one, batches and their fate, and the queues of consent decisions and output
-units. Every change is one transaction, so a kill -9 or a power cut leaves
-either the state before it or the state after it, never half a batch.
-
-``synchronous=FULL``: with WAL, NORMAL already survives a killed process, but
-may lose the last commits on power loss. Writes here are rare (a segment per
-app switch, a checkpoint a minute), so an fsync each is cheap, and a segment
-we believe written survives a pulled plug too.
+One SQLite file per profile (``agent.outbox_db``) holds closed segments, the
+checkpoint of the open one, batches and their fate, and the queues of consent
+decisions and output units. Every change is one transaction, so a kill -9 or a
+power cut leaves either the state before it or the state after it, never half
+a batch.
 
 Sent segments of today stay (marked sent) so "my day" survives restarts;
-older sent ones are purged. Unsent ones are never dropped.
+older sent ones are purged. Unsent ones are never dropped: what the collector
+refuses for good is set aside (``agent.quarantine``). What status shows, the
+counts and the notes, is read by ``agent.outbox_stats``.
 """
 
 from __future__ import annotations
@@ -25,45 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from agent.outbox_db import connect, now_iso, write_meta
+from agent.outbox_stats import StatsMixin
+from agent.quarantine import QuarantineMixin
 from shared.payload import MAX_SEGMENTS_PER_BATCH
 from shared.segments import Segment
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS segments (
-    id INTEGER PRIMARY KEY,
-    start TEXT NOT NULL, end TEXT NOT NULL,
-    start_ts REAL NOT NULL, end_ts REAL NOT NULL,
-    category TEXT NOT NULL, client TEXT, app TEXT NOT NULL, state TEXT NOT NULL,
-    keys INTEGER NOT NULL, clicks INTEGER NOT NULL,
-    rules_version INTEGER NOT NULL, timezone TEXT NOT NULL,
-    batch_id TEXT, sent INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS segments_queue ON segments (sent, batch_id, id);
-CREATE INDEX IF NOT EXISTS segments_end ON segments (end_ts);
-CREATE TABLE IF NOT EXISTS open_segment (
-    slot INTEGER PRIMARY KEY CHECK (slot = 1),
-    start TEXT NOT NULL, end TEXT NOT NULL, category TEXT NOT NULL, client TEXT,
-    app TEXT NOT NULL, state TEXT NOT NULL, keys INTEGER NOT NULL, clicks INTEGER NOT NULL,
-    rules_version INTEGER NOT NULL, timezone TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS batches (
-    batch_id TEXT PRIMARY KEY, created_at TEXT NOT NULL,
-    rules_version INTEGER NOT NULL, timezone TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
-    quarantined_at TEXT, status_code INTEGER, error_body TEXT
-);
-CREATE TABLE IF NOT EXISTS consent_queue (
-    id INTEGER PRIMARY KEY, body TEXT NOT NULL, upto_segment INTEGER NOT NULL,
-    quarantined_at TEXT, status_code INTEGER, error_body TEXT
-);
-CREATE TABLE IF NOT EXISTS units_queue (
-    id INTEGER PRIMARY KEY, body TEXT NOT NULL, upto_segment INTEGER NOT NULL,
-    quarantined_at TEXT, status_code INTEGER, error_body TEXT
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-"""
 
 QUEUES = {"consent": "consent_queue", "units": "units_queue"}
 _FIELDS = ("start", "end", "category", "client", "app", "state", "keys", "clicks")
@@ -92,15 +57,6 @@ class Batch:
 
 
 @dataclass(frozen=True)
-class Quarantined:
-    batch_id: str
-    segments: int
-    status_code: int | None
-    error: str
-    at: str
-
-
-@dataclass(frozen=True)
 class Queued:
     """A consent decision or a logged work item waiting for the collector."""
 
@@ -109,24 +65,7 @@ class Queued:
     upto_segment: int  # the last segment recorded before it was queued
 
 
-@dataclass(frozen=True)
-class OutboxStats:
-    queued_segments: int
-    pending_batches: int
-    quarantined: tuple[Quarantined, ...]
-    pending_consent: int
-    pending_units: int
-    quarantined_units: int
-    last_upload_at: str | None
-    last_error: str | None
-    write_error: str | None  # e.g. the disk is full; tracking goes on in memory
-
-
-def _now_iso() -> str:
-    return datetime.now().astimezone().isoformat()
-
-
-class Outbox:
+class Outbox(QuarantineMixin, StatsMixin):
     """Thread-safe (one connection behind a lock); several processes may open
     the same file (the CLI while the agent runs), only the agent recovers."""
 
@@ -134,13 +73,7 @@ class Outbox:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=10
-        )
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
+        self._conn = connect(path)
         self._pending: list[tuple[Segment, int, str]] = []
         self._pending_open: tuple[Segment | None, int, str] | None = None
         self.write_error: str | None = None
@@ -315,7 +248,7 @@ class Outbox:
         batch_id = uuid.uuid4().hex
         c.execute(
             "INSERT INTO batches (batch_id, created_at, rules_version, timezone) VALUES (?,?,?,?)",
-            (batch_id, _now_iso(), rv, tz),
+            (batch_id, now_iso(), rv, tz),
         )
         c.executemany("UPDATE segments SET batch_id = ? WHERE id = ?", [(batch_id, i) for i in ids])
         return {
@@ -333,8 +266,8 @@ class Outbox:
                 "UPDATE segments SET sent = 1, batch_id = NULL WHERE batch_id = ?", (batch_id,)
             )
             c.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
-            _set_meta(c, "last_upload_at", _now_iso())
-            _set_meta(c, "last_error", None)
+            write_meta(c, "last_upload_at", now_iso())
+            write_meta(c, "last_error", None)
             c.execute("DELETE FROM segments WHERE sent = 1 AND end_ts < ?", (_local_midnight_ts(),))
 
     def batch_failed(self, batch_id: str, error: str) -> None:
@@ -343,27 +276,7 @@ class Outbox:
                 "UPDATE batches SET attempts = attempts + 1, last_error = ? WHERE batch_id = ?",
                 (error, batch_id),
             )
-            _set_meta(c, "last_error", error)
-
-    def quarantine(self, batch_id: str, status_code: int | None, error_body: str) -> None:
-        """Refused for good (4xx): kept and shown, never silently dropped or retried."""
-        with self._txn() as c:
-            c.execute(
-                "UPDATE batches SET quarantined_at = ?, status_code = ?, error_body = ?, "
-                "attempts = attempts + 1 WHERE batch_id = ?",
-                (_now_iso(), status_code, error_body[:4000], batch_id),
-            )
-            _set_meta(
-                c, "last_error", f"batch {batch_id} refused ({status_code}): {error_body[:200]}"
-            )
-
-    def requeue_quarantined(self) -> int:
-        """Give quarantined batches another go (after the collector was fixed)."""
-        with self._txn() as c:
-            return c.execute(
-                "UPDATE batches SET quarantined_at = NULL, status_code = NULL, "
-                "error_body = NULL WHERE quarantined_at IS NOT NULL"
-            ).rowcount
+            write_meta(c, "last_error", error)
 
     def has_unsent_upto(self, upto: int) -> bool:
         with self._lock:
@@ -386,7 +299,7 @@ class Outbox:
         table = QUEUES[kind]
         with self._txn() as c:
             if meta is not None:
-                _set_meta(c, *meta)
+                write_meta(c, *meta)
             upto = c.execute("SELECT COALESCE(MAX(id), 0) FROM segments").fetchone()[0]
             c.executemany(
                 f"INSERT INTO {table} (body, upto_segment) VALUES (?, ?)",
@@ -414,68 +327,9 @@ class Outbox:
             c.executemany(
                 f"UPDATE {table} SET quarantined_at = ?, status_code = ?, error_body = ? "
                 "WHERE id = ?",
-                [(_now_iso(), status_code, error[:4000], i) for i in ids],
+                [(now_iso(), status_code, error[:4000], i) for i in ids],
             )
-            _set_meta(c, "last_error", f"{kind} refused ({status_code}): {error[:200]}")
-
-    # -- status -----------------------------------------------------------
-    def get_meta(self, key: str) -> str | None:
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, key: str, value: Any) -> None:
-        """Best effort: status notes must never stop the agent (the disk may be full)."""
-        try:
-            with self._txn() as c:
-                _set_meta(c, key, value)
-        except sqlite3.OperationalError as e:
-            self.write_error = f"cannot write the outbox: {e}"
-
-    def stats(self) -> OutboxStats:
-        with self._lock:
-            one = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
-            queued = one(
-                "SELECT COUNT(*) FROM segments s LEFT JOIN batches b ON b.batch_id = s.batch_id"
-                " WHERE s.sent = 0 AND b.quarantined_at IS NULL"
-            )
-            quarantined = tuple(
-                Quarantined(
-                    r["batch_id"],
-                    r["n"],
-                    r["status_code"],
-                    r["error_body"] or "",
-                    r["quarantined_at"],
-                )
-                for r in self._conn.execute(
-                    "SELECT b.batch_id, b.status_code, b.error_body, b.quarantined_at, "
-                    "COUNT(s.id) AS n FROM batches b LEFT JOIN segments s "
-                    "ON s.batch_id = b.batch_id WHERE b.quarantined_at IS NOT NULL "
-                    "GROUP BY b.batch_id ORDER BY b.quarantined_at"
-                )
-            )
-            return OutboxStats(
-                queued_segments=queued + len(self._pending),
-                pending_batches=one("SELECT COUNT(*) FROM batches WHERE quarantined_at IS NULL"),
-                quarantined=quarantined,
-                pending_consent=one(
-                    "SELECT COUNT(*) FROM consent_queue WHERE quarantined_at IS NULL"
-                ),
-                pending_units=one("SELECT COUNT(*) FROM units_queue WHERE quarantined_at IS NULL"),
-                quarantined_units=one(
-                    "SELECT COUNT(*) FROM units_queue WHERE quarantined_at IS NOT NULL"
-                ),
-                last_upload_at=self.get_meta("last_upload_at"),
-                last_error=self.get_meta("last_error"),
-                write_error=self.write_error,
-            )
-
-
-def _set_meta(c: sqlite3.Connection, key: str, value: Any) -> None:
-    if value is None:
-        c.execute("DELETE FROM meta WHERE key = ?", (key,))
-    else:
-        c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(value)))
+            write_meta(c, "last_error", f"{kind} refused ({status_code}): {error[:200]}")
 
 
 def _row(seg: Segment) -> tuple:

@@ -22,7 +22,9 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agent.config import AlreadyRunning, Paths
-from agent.core import AgentCore, AgentState, ConsentUnavailable
+from agent.core import AgentCore
+from agent.state import AgentState
+from agent.tracking_gate import ConsentUnavailable
 from agent.tray import icons
 from agent.tray.bridge import CoreBridge
 from agent.tray.client_picker import ClientPicker

@@ -17,7 +17,8 @@ from datetime import date
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from agent.core import AgentCore, AgentState
+from agent.core import AgentCore
+from agent.state import AgentState
 
 
 class CoreBridge(QObject):

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from agent.core import AgentState
-from agent.outbox import Quarantined
+from agent.quarantine import Quarantined
+from agent.state import AgentState
 from agent.tray import view
 from agent.tray.consent_window import render
 
