@@ -8,6 +8,7 @@ subprocess with the desktop fixture's environment, which drops this variable.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
 
 from agent.cli import main as agent_cli  # noqa: E402
 from agent.config import Paths  # noqa: E402
@@ -175,3 +178,22 @@ def seed_day(paths: Paths, clock: FakeClock, plan: list[tuple[str, str, float]])
         assert outbox.save(segs, None, 3, "UTC")
     finally:
         outbox.close()
+
+
+# -- helpers the tray tests share ------------------------------------------------
+
+WAIT_MS = 5000
+
+
+def segments_in(tray) -> int:
+    con = sqlite3.connect(tray.core.paths.outbox)
+    try:
+        return con.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+    finally:
+        con.close()
+
+
+def agree(qtbot, tray) -> None:
+    qtbot.waitUntil(tray.consent_window.isVisible, timeout=WAIT_MS)
+    qtbot.mouseClick(tray.consent_window.agree_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.bridge.state.tracking, timeout=WAIT_MS)
