@@ -7,7 +7,8 @@ DB ?= instance/backlight.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean packages
+PACKAGE_VERSION ?=
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,5 +39,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/agent_footprint.py
 
+## make packages [PACKAGE_VERSION=X.Y.Z]: every package that builds here, into dist/
+packages: $(STAMP)
+	$(BIN)/python -m installer --out dist $(if $(PACKAGE_VERSION),--version $(PACKAGE_VERSION))
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
