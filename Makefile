@@ -7,7 +7,7 @@ DB ?= instance/backlight.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench clean packages
+.PHONY: run test lint bench clean packages screenshots
 PACKAGE_VERSION ?=
 
 $(STAMP): pyproject.toml
@@ -28,6 +28,11 @@ test: $(STAMP)
 	bash scripts/system-deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+## make screenshots: rerun the browser and tray tests, writing docs/screenshots/
+screenshots: $(STAMP)
+	bash scripts/system-deps.sh
+	BACKLIGHT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m 'browser or x11' tests/dashboard tests/admin tests/tray
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

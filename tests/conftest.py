@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.collector_server",
     "tests.fixtures.recording_proxy",
     "tests.fixtures.browser",
+    "tests.fixtures.screenshots",
 ]

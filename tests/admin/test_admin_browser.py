@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.collector.batches import batch, day_at, plan
 from tests.fixtures.collector_server import CollectorServer, run_cli
+from tests.fixtures.screenshots import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "admin pages in a browser"
 SECRET = re.compile(r"\bble_[A-Za-z0-9_-]{40,}")
 

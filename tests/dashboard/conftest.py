@@ -18,9 +18,9 @@ import pytest
 
 from collector import create_app
 from tests.fixtures.collector_server import CLI, CollectorServer, run_cli
+from tests.fixtures.screenshots import SCREENSHOTS  # noqa: F401 - test_browser.py reads it here
 
 PASSWORD = "backlight-demo"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _fill_demo(db: Path) -> None:

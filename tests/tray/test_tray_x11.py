@@ -24,11 +24,11 @@ import pytest
 from agent.outbox import Outbox
 from agent.tracker import local_now, local_timezone_name
 from shared.segments import Segment
+from tests.fixtures.screenshots import SCREENSHOTS as DOCS
 
 pytestmark = [pytest.mark.x11, pytest.mark.slow]
 
 AGENT = str(Path(sys.executable).with_name("backlight-agent"))
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PROBE = "fake:excel:Payroll run - Excel"
 
 
