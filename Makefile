@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 ## make run: install, fill a demo database if empty, serve on http://127.0.0.1:8000
 run: $(STAMP)
 	mkdir -p $(dir $(DB))
-	$(BIN)/backlight-collector demo --db $(DB) --if-empty
+	$(BIN)/backlight-collector demo --db $(DB) --if-empty --url http://$(HOST):$(PORT)
 	@cat $(dir $(DB))demo-credentials.txt 2>/dev/null || true
+	@echo "  Open:     http://$(HOST):$(PORT)/"
 	$(BIN)/backlight-collector serve --db $(DB) --host $(HOST) --port $(PORT)
 
 ## make test: install (system packages too, when allowed), lint, run the whole suite

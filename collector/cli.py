@@ -136,7 +136,13 @@ def purge(db_path: Path | None) -> None:
 @click.option("--people", default=27, show_default=True, type=int)
 @click.option("--days", default=92, show_default=True, type=int)
 @click.option("--seed", default=7, show_default=True, type=int)
-def demo(db_path: Path | None, if_empty: bool, people: int, days: int, seed: int) -> None:
+@click.option(
+    "--url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where it will be served, for the curl line in demo-credentials.txt.",
+)
+def demo(db_path: Path | None, if_empty: bool, people: int, days: int, seed: int, url: str) -> None:
     """Fill a database with a realistic synthetic organisation."""
     from collector.demo import fill
 
@@ -153,7 +159,7 @@ def demo(db_path: Path | None, if_empty: bool, people: int, days: int, seed: int
         f"  Sign in:  admin / {summary['password']}  (managers: maria, wes, carla; same password)\n"
         f"  API key:  {summary['api_key']}  (admin; use as 'Authorization: Bearer ...')\n"
         f"  Try:      curl -H 'Authorization: Bearer {summary['api_key']}' "
-        "http://127.0.0.1:8000/api/v1/reports/time-per-unit\n"
+        f"{url.rstrip('/')}/api/v1/reports/time-per-unit\n"
     )
     notes.chmod(0o600)
     click.echo(

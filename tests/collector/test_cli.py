@@ -122,3 +122,17 @@ def test_units_import_stores_nothing_from_a_file_with_errors(tmp_path):
     run_cli(db, "units", "import", str(good))
     exported = run_cli(db, "units", "export", "--from", "2026-01-01", "--to", "2026-12-31")
     assert "2026-11-02,payroll,2.0,0.0,ops" in exported
+
+
+def test_demo_credentials_name_the_url_it_will_be_served_on(tmp_path):
+    db = tmp_path / "demo.db"
+    out = subprocess.run(
+        [*CLI, "demo", "--db", str(db), "--people", "6", "--days", "3", "--url", "http://h:9123"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    notes = (tmp_path / "demo-credentials.txt").read_text()
+    assert "http://h:9123/api/v1/reports/time-per-unit" in notes
+    assert ":8000" not in notes
