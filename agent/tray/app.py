@@ -36,6 +36,7 @@ from agent.tray.my_day import MyDayWindow
 from agent.tray.screenshots import Shooter
 from agent.tray.status_window import StatusWindow
 from agent.tray.view import StatusView, consent_needed, describe, label
+from agent.tray.withdraw_confirm import WithdrawConfirm
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class TrayApp(QObject):
         self.menu = TrayMenu()
         self.consent_window = ConsentWindow()
         self.my_day = MyDayWindow(self.bridge)
+        self.withdraw_box: WithdrawConfirm | None = None  # made when first needed
         self.log_work = LogWorkDialog(self.bridge)
         self.client_picker = ClientPicker(self.bridge)
         self.status_window: StatusWindow | None = None
@@ -202,6 +204,12 @@ class TrayApp(QObject):
         self.bridge.refresh()
         self.notify("Not tracking. You can agree later from “What is collected…”.")
 
+    def confirm_withdraw(self) -> None:
+        """The menu's "Withdraw consent": asks first, withdraws only on yes."""
+        if self.withdraw_box is None:
+            self.withdraw_box = WithdrawConfirm(self.withdraw)
+        self.withdraw_box.ask()
+
     def withdraw(self) -> None:
         try:
             self.core.withdraw_consent()
@@ -212,7 +220,7 @@ class TrayApp(QObject):
 
     def _consent_action(self) -> None:
         if self.bridge.state.consent == "granted":
-            self.withdraw()
+            self.confirm_withdraw()
         else:
             self._show_consent(ask=True)
 

@@ -91,6 +91,10 @@ def test_withdraw_stops_tracking_at_once(qtbot, make_tray, probe, fake_collector
     run_for(qtbot, clock, 20)
     assert tray.menu.consent.text() == "Withdraw consent"
     tray.menu.consent.trigger()
+    box = tray.withdraw_box
+    qtbot.waitUntil(box.isVisible, timeout=WAIT_MS)
+    assert tray.bridge.state.consent == "granted"  # asked, not yet done
+    box.yes.click()
     assert tray.bridge.state.consent == "withdrawn" and not tray.bridge.state.tracking
     calls = probe.calls
     qtbot.wait(400)
@@ -151,3 +155,18 @@ def test_after_declining_the_menu_offers_to_agree_later(qtbot, make_tray, probe)
     assert "You declined." in tray.consent_window.footer.text()
     qtbot.mouseClick(tray.consent_window.agree_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: probe.calls > 0, timeout=WAIT_MS)
+
+
+def test_withdraw_asks_first_and_keep_tracking_changes_nothing(qtbot, make_tray, probe, clock):
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.menu.consent.trigger()
+    box = tray.withdraw_box
+    qtbot.waitUntil(box.isVisible, timeout=WAIT_MS)
+    assert box.defaultButton() is box.no and box.escapeButton() is box.no
+    box.no.click()
+    assert not box.isVisible()
+    assert tray.bridge.state.consent == "granted" and tray.bridge.state.tracking
+    calls = probe.calls
+    run_for(qtbot, clock, 3)
+    assert probe.calls > calls  # still sampling
