@@ -319,7 +319,11 @@ class AgentCore:
             segs.append(current)
         stats = self.outbox.stats()
         return compute_today(
-            segs, now, queued_segments=stats.queued_segments, last_sent_at=stats.last_upload_at
+            segs,
+            now,
+            queued_segments=stats.queued_segments,
+            last_sent_at=stats.last_upload_at,
+            rule=self.policies.current.interruptions,
         )
 
     def log_work(

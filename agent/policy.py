@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.config import write_private_json
+from agent.today import InterruptionRule
 from shared.rules import RuleSet, default_rules
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Policy:
     clients: tuple[ClientChoice, ...]
     privacy: dict[str, Any]
     source: str  # "default" | "cache" | "collector"
+    interruptions: InterruptionRule = InterruptionRule()
 
     @property
     def rules_version(self) -> int:
@@ -93,9 +95,18 @@ class Policy:
                 clients=clients,
                 privacy=dict(body.get("privacy") or {}),
                 source=source,
+                interruptions=_interruption_rule(body.get("interruptions")),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"unusable policy: {e!r}") from None
+
+
+def _interruption_rule(raw: Any) -> InterruptionRule:
+    """A collector older than the ``interruptions`` block sends none: keep the defaults."""
+    if not raw:
+        return InterruptionRule()
+    known = {f: float(raw[f]) for f in InterruptionRule.__dataclass_fields__ if f in raw}
+    return InterruptionRule(**known)
 
 
 class PolicyStore:

@@ -8,7 +8,9 @@ these are the workstation's view, for the tray.
 Interruptions use a simple local rule after DESIGN §4: focus of at least
 ``min_focus_s`` on one work function, then communication, meetings or
 non-work for at most ``max_away_s``, then back to the same function. Gaps in
-recording (a locked screen) longer than ``max_gap_s`` break a sequence.
+recording (a locked screen) longer than ``max_gap_s`` break a sequence. The
+thresholds and the recovery range are the organisation's, from the policy, so
+the tray and the manager's report count and cost interruptions alike.
 """
 
 from __future__ import annotations
@@ -20,10 +22,19 @@ from datetime import date, datetime
 from shared.catalogue import AWAY_CATEGORIES, FUNCTION_IDS
 from shared.segments import Segment
 
-MIN_FOCUS_S = 120.0
-MAX_AWAY_S = 900.0
 MAX_GAP_S = 60.0
 _WORK = frozenset(FUNCTION_IDS)
+
+
+@dataclass(frozen=True)
+class InterruptionRule:
+    """The organisation's interruption settings (``interruptions.*``); these
+    defaults are the collector's, for an agent whose policy predates them."""
+
+    min_focus_s: float = 120.0
+    max_away_s: float = 900.0
+    recovery_min_s: float = 600.0
+    recovery_max_s: float = 900.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,15 @@ class Today:
     longest_focus_category: str | None
     queued_segments: int
     last_sent_at: str | None
+    rule: InterruptionRule = InterruptionRule()
+
+    @property
+    def lost_minutes(self) -> tuple[float, float]:
+        """Away time plus the organisation's recovery range per interruption."""
+        r = self.rule
+        low = self.away_s + self.interruptions * r.recovery_min_s
+        high = self.away_s + self.interruptions * r.recovery_max_s
+        return low / 60, high / 60
 
 
 @dataclass
@@ -58,6 +78,7 @@ def compute_today(
     *,
     queued_segments: int = 0,
     last_sent_at: str | None = None,
+    rule: InterruptionRule = InterruptionRule(),
 ) -> Today:
     """Totals for ``now``'s local day; segments outside it are clipped away."""
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -79,7 +100,7 @@ def compute_today(
     runs = _runs(clipped)
     focus = [r for r in runs if r.state == "active" and r.category in _WORK]
     longest = max(focus, key=lambda r: r.seconds, default=None)
-    count, away = _interruptions(runs)
+    count, away = _interruptions(runs, rule)
     return Today(
         day=now.date(),
         categories=tuple(sorted(per_category.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -91,6 +112,7 @@ def compute_today(
         longest_focus_category=longest.category if longest else None,
         queued_segments=queued_segments,
         last_sent_at=last_sent_at,
+        rule=rule,
     )
 
 
@@ -110,10 +132,10 @@ def _runs(clipped: list[tuple[datetime, datetime, str, str]]) -> list[_Run]:
     return runs
 
 
-def _interruptions(runs: list[_Run]) -> tuple[int, float]:
+def _interruptions(runs: list[_Run], rule: InterruptionRule) -> tuple[int, float]:
     count, away_total = 0, 0.0
     for i, run in enumerate(runs):
-        if run.state != "active" or run.category not in _WORK or run.seconds < MIN_FOCUS_S:
+        if run.state != "active" or run.category not in _WORK or run.seconds < rule.min_focus_s:
             continue
         j, away, prev = i + 1, 0.0, run
         while (
@@ -126,7 +148,7 @@ def _interruptions(runs: list[_Run]) -> tuple[int, float]:
             j += 1
         if (
             j > i + 1
-            and away <= MAX_AWAY_S
+            and away <= rule.max_away_s
             and j < len(runs)
             and runs[j].category == run.category
             and runs[j].state == "active"

@@ -51,4 +51,8 @@ def build(store: Store) -> dict:
             "idle_after_s": s["agent.idle_after_s"],
         },
         "clients": [{"key": c["key"], "name": c["name"]} for c in store.clients()],
+        "interruptions": {
+            key: s[f"interruptions.{key}"]
+            for key in ("min_focus_s", "max_away_s", "recovery_min_s", "recovery_max_s")
+        },
     }

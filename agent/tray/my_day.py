@@ -32,12 +32,15 @@ from shared.catalogue import AWAY_CATEGORIES, FUNCTION_IDS
 
 TITLE = "Backlight — my day"
 
-#: DESIGN §4's defaults: getting back into the work costs 10-15 minutes.
-RECOVERY_LOW_S, RECOVERY_HIGH_S = 600, 900
 #: Local figures are re-read this often while the window is open.
 REFRESH_MS = 30_000
 
 _WORK, _AWAY, _OTHER = QColor("#2e8b57"), QColor("#c98a1b"), QColor("#8a9099")
+
+
+def _minutes(low: float, high: float) -> str:
+    """ "11–16", or one number when the organisation set a single recovery time."""
+    return f"{low:.0f}" if round(low) == round(high) else f"{low:.0f}–{high:.0f}"
 
 
 def _colour(category: str) -> QColor:
@@ -262,11 +265,11 @@ class MyDayWindow(QWidget):
             + (f" &nbsp;(idle {_d(t.idle_s)})" if t.idle_s >= 60 else "")
         ]
         if t.interruptions:
-            low = (t.away_s + t.interruptions * RECOVERY_LOW_S) / 60
-            high = (t.away_s + t.interruptions * RECOVERY_HIGH_S) / 60
+            lost = _minutes(*t.lost_minutes)
+            each = _minutes(t.rule.recovery_min_s / 60, t.rule.recovery_max_s / 60)
             rows.append(
-                f"Interruptions: <b>{t.interruptions}</b>, about <b>{low:.0f}–{high:.0f} min</b>"
-                f" lost ({_d(t.away_s)} away, plus 10–15 min each to get back into it)"
+                f"Interruptions: <b>{t.interruptions}</b>, about <b>{lost} min</b>"
+                f" lost ({_d(t.away_s)} away, plus {each} min each to get back into it)"
             )
         else:
             rows.append("Interruptions: <b>none</b> so far")

@@ -58,6 +58,15 @@ class AgentInfo(Response):
     idle_after_s: int
 
 
+class InterruptionInfo(Response):
+    """The organisation's interruption rule, so the tray counts and costs as reports do."""
+
+    min_focus_s: int
+    max_away_s: int
+    recovery_min_s: int
+    recovery_max_s: int
+
+
 class ClientInfo(Response):
     key: str
     name: str
@@ -72,6 +81,7 @@ class Policy(Response):
     privacy: PrivacyInfo
     agent: AgentInfo
     clients: list[ClientInfo]
+    interruptions: InterruptionInfo
 
 
 class EnrollResponse(Response):

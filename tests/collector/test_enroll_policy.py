@@ -85,6 +85,30 @@ def test_a_new_consent_text_gets_a_new_version(shared_collector):
     assert shared_collector.api("GET", "/policy", device).json()["consent"] == v1
 
 
+def test_the_policy_carries_the_organisations_interruption_rule(shared_collector):
+    device = shared_collector.enroll("ida")
+    before = shared_collector.api("GET", "/policy", device).json()["interruptions"]
+    assert before == {
+        "min_focus_s": 120,
+        "max_away_s": 900,
+        "recovery_min_s": 600,
+        "recovery_max_s": 900,
+    }
+    change = {"interruptions.recovery_min_s": 300, "interruptions.recovery_max_s": 480}
+    r = shared_collector.api(
+        "PUT", "/settings", shared_collector.admin_key, json={"settings": change}
+    )
+    assert r.status_code == 200
+    try:
+        after = shared_collector.api("GET", "/policy", device).json()["interruptions"]
+        assert (after["recovery_min_s"], after["recovery_max_s"]) == (300, 480)
+    finally:
+        restore = {"interruptions.recovery_min_s": 600, "interruptions.recovery_max_s": 900}
+        shared_collector.api(
+            "PUT", "/settings", shared_collector.admin_key, json={"settings": restore}
+        )
+
+
 def test_a_device_token_cannot_read_reports_and_a_key_cannot_post_summaries(shared_collector):
     device = shared_collector.enroll("hal")
     assert shared_collector.api("GET", "/reports/time-per-unit", device).status_code == 401

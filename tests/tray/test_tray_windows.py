@@ -112,6 +112,35 @@ def test_my_day_counts_interruptions_and_minutes_lost(qtbot, make_tray, probe, c
     facts = tray.my_day.facts.text()
     assert "Interruptions: <b>1</b>" in facts
     assert "about <b>11–16 min</b> lost" in facts  # 1 min away + 10..15 recovery
+    assert "plus 10–15 min each" in facts  # no interruptions block in the policy: defaults
+
+
+def test_my_day_uses_the_organisations_interruption_rule(
+    qtbot, make_tray, probe, clock, fake_collector
+):
+    tray = make_tray()
+    agree(qtbot, tray)
+    fake_collector.policy["interruptions"] = {
+        "min_focus_s": 60,
+        "max_away_s": 900,
+        "recovery_min_s": 240,
+        "recovery_max_s": 360,
+    }
+    tray.core.uploader.retry_at = None
+    tray.core.upload_now()  # an upload round fetches the new policy
+    qtbot.waitUntil(
+        lambda: tray.core.policies.current.interruptions.recovery_min_s == 240, timeout=WAIT_MS
+    )
+    run_for(qtbot, clock, 70)  # 70 s of focus: enough under this rule, not under the default
+    payroll = probe.window
+    probe.window = payroll._replace(app="outlook", title="Inbox - Outlook")
+    run_for(qtbot, clock, 60)
+    probe.window = payroll
+    run_for(qtbot, clock, 10)
+    tray.show_my_day()
+    facts = tray.my_day.facts.text()
+    assert "Interruptions: <b>1</b>" in facts
+    assert "about <b>5–7 min</b> lost" in facts and "plus 4–6 min each" in facts
 
 
 # -- log work, client ---------------------------------------------------------------
