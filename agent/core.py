@@ -235,10 +235,13 @@ class AgentCore:
         stats = self.outbox.stats()
         t = self.tracker
         problem = t.input_problem if t else None
+        consent = self.consent.status(policy.consent_version)
         return AgentState(
-            consent=self.consent.status(policy.consent_version),
+            consent=consent,
             consent_version=policy.consent_version,
-            tracking=bool(t and self.running and t.tracking),
+            # A new consent text is published before the gate stops the tracker; between
+            # the two the state must not say "tracking" beside "outdated".
+            tracking=bool(t and self.running and t.tracking and consent == "granted"),
             paused=bool(t and t.paused),
             paused_until=t.paused_until if t else None,
             current_category=t.current_category if t and self.running else None,
