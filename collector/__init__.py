@@ -59,6 +59,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     admin.register(app)
 
+    from collector.transparency import page as privacy_page
+
+    privacy_page.register(app)
+
     from collector.api.openapi import document
 
     @app.get("/api/v1/openapi.json")

@@ -293,6 +293,23 @@ def settings_show(db_path: Path | None) -> None:
 
 
 @main.group()
+def privacy() -> None:
+    """What is held, for employees, works councils and data-protection officers."""
+
+
+@privacy.command("docs")
+@db_option
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+def privacy_docs(db_path: Path | None, out: Path) -> None:
+    """Write the DPIA and the works-agreement template, from the live settings, into OUT."""
+    from collector.transparency.documents import write_documents
+    from collector.transparency.page import current_facts
+
+    for path in write_documents(current_facts(_store(db_path)), out):
+        click.echo(str(path))
+
+
+@main.group()
 def units() -> None:
     """Output units: the work completed per function."""
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collector.store import Store
+from collector.transparency.facts import kept_for, who_sees
 
 
 def consent_text(settings: dict) -> str:
-    """Plain words, from the organisation's own settings (DESIGN §5)."""
-    group = settings["privacy.min_group_size"]
-    individual = settings["privacy.individual_reports"]
-    who = (
-        "Managers see reports about groups of at least {n} people. Your organisation has turned "
-        "on individual reports, so your manager can also see your own totals."
-        if individual
-        else "Managers see reports about groups of at least {n} people, never about you alone."
-    ).format(n=group)
+    """Plain words, from the organisation's own settings (DESIGN §5). The
+    sentences on who sees what and how long things are kept come from
+    ``collector.transparency.facts``, which the ``/privacy`` page uses too.
+    Any change to the wording here is a new consent version: every employee
+    is asked again."""
+    who = who_sees(settings["privacy.min_group_size"], settings["privacy.individual_reports"])
     return "\n\n".join(
         [
             "Backlight helps your team see where back-office time goes, so processes, "
@@ -25,8 +23,7 @@ def consent_text(settings: dict) -> str:
             "What is sent: time per function, the application's name, and those counts. Never "
             "window titles, keys, screenshots, web addresses or the contents of files.",
             f"Who sees what: {who} You can always see your own day in the tray.",
-            f"How long it is kept: detailed records for {settings['retention_days']} days, then "
-            "they are deleted.",
+            f"How long it is kept: {kept_for(settings['retention_days'])}.",
             "You can pause tracking for 15, 30 or 60 minutes or until you resume, and withdraw "
             "your consent at any time from the tray menu. Nothing is tracked until you agree.",
         ]

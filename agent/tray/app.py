@@ -238,10 +238,17 @@ class TrayApp(QObject):
             "withdrawn": "You withdrew your consent.",
             "outdated": "The text changed since you agreed.",
         }.get(self.bridge.state.consent, "")
-        self.consent_window.show_text(text.version, text.text, ask=ask, status=status)
+        self.consent_window.show_text(
+            text.version, text.text, ask=ask, status=status, privacy_url=self.privacy_url()
+        )
         self.consent_window.present()
         if ask:
             self.shooter.later("tray-consent.png", lambda: _frame(self.consent_window))
+
+    def privacy_url(self) -> str | None:
+        """The collector's public ``/privacy`` page (DESIGN §5), once enrolled."""
+        url = self.core.config.collector_url
+        return f"{url.rstrip('/')}/privacy" if url else None
 
     def show_my_day(self) -> None:
         self.my_day.present()

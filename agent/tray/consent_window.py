@@ -74,6 +74,11 @@ class ConsentWindow(QWidget):
         self.footer = QLabel()
         self.footer.setWordWrap(True)
         self.footer.setStyleSheet("color: #555;")
+        self.privacy_link = QLabel()  # the collector's /privacy page, always current
+        self.privacy_link.setObjectName("privacyLink")
+        self.privacy_link.setWordWrap(True)
+        self.privacy_link.setTextFormat(Qt.TextFormat.RichText)
+        self.privacy_link.setOpenExternalLinks(True)
 
         self.agree_button = QPushButton("&Agree")
         self.decline_button = QPushButton("&Decline")
@@ -94,12 +99,27 @@ class ConsentWindow(QWidget):
         layout.setSpacing(12)
         layout.addWidget(self.intro)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.privacy_link)
         layout.addWidget(self.footer)
         layout.addLayout(buttons)
 
-    def show_text(self, version: int, text: str, *, ask: bool, status: str = "") -> None:
+    def show_text(
+        self,
+        version: int,
+        text: str,
+        *,
+        ask: bool,
+        status: str = "",
+        privacy_url: str | None = None,
+    ) -> None:
         """Fill the window; ``ask`` shows Agree / Decline, otherwise only Close."""
         self.version, self.ask = version, ask
+        if privacy_url:
+            url = html.escape(privacy_url, quote=True)
+            self.privacy_link.setText(
+                f'Everything held and who sees it, always current: <a href="{url}">{url}</a>'
+            )
+        self.privacy_link.setVisible(bool(privacy_url))
         self.intro.setText(
             "<b>Before Backlight records anything, please read what it does.</b>"
             if ask

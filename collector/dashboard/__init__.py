@@ -36,7 +36,7 @@ ADMIN_NAV = [
     ("admin.audit", "Audit log"),
 ]
 #: Blueprints whose pages are HTML for people: CSRF-checked, with these headers.
-HTML_BLUEPRINTS = frozenset({"dashboard", "admin"})
+HTML_BLUEPRINTS = frozenset({"dashboard", "admin", "privacy"})
 
 #: Pages may only load what the collector itself serves: no CDN, no inline script.
 CSP = (

@@ -209,3 +209,18 @@ def test_print_stylesheet_keeps_figures_and_drops_navigation(admin):
         assert admin.page.locator("table.data").first.is_visible()
     finally:
         admin.page.emulate_media(media="screen")
+
+
+def test_privacy_page_opens_without_sign_in(browser, demo_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    response = page.goto(f"{demo_server.url}/privacy")
+    assert response.status == 200 and page.url.endswith("/privacy")  # no redirect to sign-in
+    assert page.locator("h1").inner_text() == "What Backlight holds, and who sees it"
+    roles = page.locator("table.data tbody th").all_inner_texts()
+    assert roles == ["You (the employee)", "Managers", "Admins", "Nobody"]
+    page.screenshot(path=str(SCREENSHOTS / "privacy.png"), full_page=True)
+    assert errors == [], errors
+    context.close()

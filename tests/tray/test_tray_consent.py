@@ -170,3 +170,12 @@ def test_withdraw_asks_first_and_keep_tracking_changes_nothing(qtbot, make_tray,
     calls = probe.calls
     run_for(qtbot, clock, 3)
     assert probe.calls > calls  # still sampling
+
+
+def test_consent_window_links_the_collectors_privacy_page(qtbot, make_tray, fake_collector):
+    tray = make_tray()
+    w = tray.consent_window
+    qtbot.waitUntil(w.isVisible, timeout=WAIT_MS)
+    assert w.privacy_link.isVisible()
+    assert f'href="{fake_collector.url}/privacy"' in w.privacy_link.text()
+    assert w.privacy_link.openExternalLinks()
