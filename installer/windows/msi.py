@@ -1,10 +1,15 @@
 """Turn a frozen agent folder into the MSI, with wixl, and finish what wixl cannot.
 
-wixl 0.101 (Debian 12) drops ``Property/@Secure``, so the public properties
-would not cross from msiexec's client to the elevated server side for an
-admin who is not already elevated (Group Policy and Intune run as SYSTEM and
-are fine either way). ``msibuild`` sets ``SecureCustomProperties`` afterwards,
-keeping the upgrade properties wixl put there itself.
+``msibuild`` patches two things wixl 0.101 (Debian 12) does not write:
+
+- ``SecureCustomProperties``: wixl drops ``Property/@Secure``, so the public
+  properties would not cross from msiexec's client to the elevated server
+  side for an admin who is not already elevated (Group Policy and Intune run
+  as SYSTEM and are fine either way). The upgrade properties wixl put there
+  itself are kept.
+- the 64-bit script bit (``msidbCustomActionType64BitScript``) on the JScript
+  actions, which wixl cannot express: in this x64 package they should run in
+  the 64-bit script host.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ def build_msi(version: str, frozen: Path, out: Path) -> Path:
         built = work / target.name
         _run([wixl, "--arch", "x64", "-o", str(built), str(source)], cwd=work)
         _secure_properties(built, msiinfo, msibuild)
+        _script_actions_64bit(built, msiinfo, msibuild)
         shutil.move(built, target)
     return target
 
@@ -73,6 +79,19 @@ def _secure_properties(msi: Path, msiinfo: str, msibuild: str) -> None:
             f" VALUES ('SecureCustomProperties', '{value}')"
         )
     _run([msibuild, str(msi), "-q", query])
+
+
+SCRIPT_64BIT = 0x1000
+SCRIPT_ACTIONS = ("WriteMachineConfig", "PurgeMachineConfig")
+
+
+def _script_actions_64bit(msi: Path, msiinfo: str, msibuild: str) -> None:
+    rows = _run([msiinfo, "export", str(msi), "CustomAction"]).splitlines()[3:]
+    types = {line.split("\t")[0]: int(line.split("\t")[1]) for line in rows}
+    for action in SCRIPT_ACTIONS:
+        value = types[action] | SCRIPT_64BIT
+        query = f"UPDATE `CustomAction` SET `Type` = {value} WHERE `Action` = '{action}'"
+        _run([msibuild, str(msi), "-q", query])
 
 
 def _run(command: list[str], cwd: Path | None = None) -> str:

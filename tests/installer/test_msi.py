@@ -23,7 +23,7 @@ from installer.windows import identity
 from installer.windows.payload import PayloadError, scan
 from tests.fixtures.requirements import need_programs
 from tests.installer.msi_build import STAND_IN_FILES, make_stand_in, msis, need_msitools, stand_in
-from tests.installer.msi_tables import extract, keyed, properties, summary, table
+from tests.installer.msi_tables import extract, keyed, msiinfo, properties, summary, table
 
 __all__ = ["msis", "stand_in"]  # fixtures, used by name
 
@@ -31,6 +31,7 @@ HOST = Path(__file__).with_name("msi_script_host.js")
 SCRIPT = Path(identity.__file__).with_name("machine_config.js")
 
 IN_SCRIPT, NO_IMPERSONATE, SET_PROPERTY, JSCRIPT_BINARY, EXE_PROPERTY = 1024, 2048, 51, 5, 50
+SCRIPT_64BIT = 0x1000
 MSIDB_64BIT, REGISTRY_KEY_PATH = 256, 4
 HKLM = "2"
 
@@ -48,6 +49,11 @@ def test_per_machine_x64_elevated(msis: dict[str, Path]) -> None:
     assert source & 2, "files are compressed into the embedded cabinet"
     assert not source & 8, "word count bit 8 would mark it as needing no elevation"
     assert "#agent.cab" in {r["Cabinet"] for r in table(msi, "Media")}
+    # The cabinet survived msibuild's edits after wixl, with every file in it.
+    streams = msiinfo("streams", str(msi)).split()
+    assert "agent.cab" in streams and "Binary.MachineConfigScript" in streams
+    (media,) = table(msi, "Media")
+    assert int(media["LastSequence"]) == len(table(msi, "File"))
 
 
 def test_version_and_codes(msis: dict[str, Path]) -> None:
@@ -130,7 +136,8 @@ def test_custom_action_types(msis: dict[str, Path]) -> None:
     deferred_system = IN_SCRIPT | NO_IMPERSONATE
     for name in ("WriteMachineConfig", "PurgeMachineConfig"):
         row = actions[name]
-        assert int(row["Type"]) == JSCRIPT_BINARY | deferred_system, name
+        # 64-bit script host: this is an x64 package (wixl cannot set the bit; msibuild does)
+        assert int(row["Type"]) == JSCRIPT_BINARY | deferred_system | SCRIPT_64BIT, name
         assert (row["Source"], row["Target"]) == ("MachineConfigScript", name)
     for name in ("OwnDataFolder", "LockDataFolder"):
         assert int(actions[name]["Type"]) == EXE_PROPERTY | deferred_system
@@ -309,3 +316,15 @@ def test_make_packages_builds_the_msi_only_from_a_frozen_build(
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "c" / "Backlight-Agent-1.0.0-x64.msi").is_file()
     assert properties(tmp_path / "c" / "Backlight-Agent-1.0.0-x64.msi")["ProductVersion"] == "1.0.0"
+
+
+def test_cabinet_holds_the_payload_bytes(
+    msis: dict[str, Path], stand_in: Path, tmp_path: Path
+) -> None:
+    need_programs("msiextract")
+    subprocess.run(
+        ["msiextract", "-C", str(tmp_path), str(msis["0.2.0"])], check=True, capture_output=True
+    )
+    installed = tmp_path / "Backlight Agent"
+    for name in STAND_IN_FILES:
+        assert (installed / name).read_bytes() == (stand_in / name).read_bytes(), name
