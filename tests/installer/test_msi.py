@@ -11,6 +11,7 @@ escaping on its own).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -296,11 +297,9 @@ def _installer(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Co
 
 
 def test_make_packages_builds_the_msi_only_from_a_frozen_build(
-    stand_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stand_in: Path, tmp_path: Path
 ) -> None:
     need_msitools()
-    import os
-
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if k != "BACKLIGHT_WINDOWS_FROZEN"}
     env["PYTHONPATH"] = str(root)
