@@ -237,15 +237,69 @@ def test_install_scripts_name_the_agent(layout: Path) -> None:
     )
 
 
-def _stub_bin(tmp_path: Path) -> tuple[Path, Path]:
-    """chown and launchctl that only record (root:wheel does not exist on Debian)."""
+SESSIONS = (
+    "  0 /sbin/launchd\n"
+    "501 /System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow\n"
+    "502 /System/Library/CoreServices/loginwindow.app/Contents/MacOS/loginwindow\n"
+    "501 /Applications/Safari.app/Contents/MacOS/Safari\n"
+)
+
+
+def _stub_bin(tmp_path: Path, *tools: str) -> tuple[Path, Path]:
+    """Programs that only record their arguments (root:wheel does not exist on Debian,
+    and nothing here may touch this machine's /Applications or /Library)."""
     bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
-    bin_dir.mkdir()
-    for tool in ("chown", "launchctl"):
+    bin_dir.mkdir(exist_ok=True)
+    for tool in ("chown", "launchctl", *tools):
         stub = bin_dir / tool
         stub.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{log}"\n')
         stub.chmod(0o755)
+    sessions = tmp_path / "sessions.txt"
+    sessions.write_text(SESSIONS)
+    (bin_dir / "ps").write_text(f'#!/bin/sh\ncat "{sessions}"\n')
+    (bin_dir / "ps").chmod(0o755)
+    (bin_dir / "id").write_text("#!/bin/sh\necho 0\n")
+    (bin_dir / "id").chmod(0o755)
     return bin_dir, log
+
+
+def test_preinstall_stops_every_open_session(layout: Path, tmp_path: Path) -> None:
+    bin_dir, log = _stub_bin(tmp_path)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["sh", str(layout / "scripts/preinstall"), "pkg", "/", "/"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert log.read_text().splitlines() == [
+        "launchctl bootout gui/501/org.backlight.agent",
+        "launchctl bootout gui/502/org.backlight.agent",
+    ]
+
+
+@pytest.mark.parametrize("purge", [False, True])
+def test_uninstall_removes_program_and_keeps_config_unless_purged(
+    layout: Path, tmp_path: Path, purge: bool
+) -> None:
+    bin_dir, log = _stub_bin(tmp_path, "rm", "rmdir", "pkgutil")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    args = ["--purge"] if purge else []
+    done = subprocess.run(
+        ["sh", str(layout / "uninstall.sh"), *args], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text().splitlines()
+    assert calls[:2] == [
+        "launchctl bootout gui/501/org.backlight.agent",
+        "launchctl bootout gui/502/org.backlight.agent",
+    ]
+    assert "rm -f /Library/LaunchAgents/org.backlight.agent.plist" in calls
+    assert "rm -rf /Applications/Backlight Agent.app" in calls
+    assert "pkgutil --forget org.backlight.agent.pkg" in calls
+    purged = "rm -f /Library/Application Support/Backlight/agent.toml" in calls
+    assert purged is purge
 
 
 def test_postinstall_on_a_stand_in_volume(layout: Path, tmp_path: Path) -> None:
