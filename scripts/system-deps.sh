@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: a virtual X
 # screen with a window manager and tray, xdotool for real input, Qt's xcb
-# libraries, fonts, and Chromium for the browser tests.
+# libraries, fonts, Chromium for the browser tests, and wixl/msitools (the
+# Windows MSI is built and read back here), Node (runs the MSI's JScript) and
+# Wine (installs, upgrades and removes the MSI with its Windows Installer).
 # Only what is missing is installed, and only when we may (root, or sudo
 # without a password). Otherwise it says what is missing and leaves the
 # decision to the tests: under CI=true they fail rather than skip.
@@ -13,6 +15,7 @@ packages=(
   libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 libxcb-randr0 libegl1 libgl1 libfontconfig1 fonts-dejavu-core
   chromium chromium-driver
+  wixl msitools nodejs wine64
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install the equivalents of: ${packages[*]}"; exit 0; }
