@@ -145,6 +145,11 @@ def set_user_password(user_id: int):
     """A new password for someone else (one's own is changed under "Password").
     Neither the page nor the flash nor the audit log ever repeats it."""
     user = _user_or_404(user_id)
+    if user_id == g.principal.id:
+        # Your own goes through the Password page, which asks for the current one.
+        return _page(
+            row_errors={user_id: "Change your own password on the Password page."}, status=400
+        )
     password = request.form.get("password", "")
     problem = password_problem(password)
     if problem is None and password != request.form.get("confirm", ""):

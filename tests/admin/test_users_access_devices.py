@@ -252,3 +252,32 @@ def test_devices_page_and_revoke(admin, store):
 
 def test_devices_empty_state(admin):
     assert "No devices yet" in text_of(admin.get("/admin/devices"))
+
+
+def test_an_admin_cannot_reset_their_own_password_here(admin, store):
+    """Their own goes through the Password page, which asks for the current one."""
+    root = user(store, "root")
+    before = store.one("SELECT password_hash FROM users WHERE name = 'root'")[0]
+    new = "a brand new password"
+    resp = post(admin, f"/admin/users/{root['id']}/password", {"password": new, "confirm": new})
+    assert resp.status_code == 400 and "Password page" in text_of(resp)
+    assert store.one("SELECT password_hash FROM users WHERE name = 'root'")[0] == before
+
+
+def test_reset_password_lifts_the_lock_and_is_audited_without_it(admin, store):
+    maria = user(store, "maria")
+    store.note_login(maria["id"], False, 1, 600)
+    assert user(store, "maria")["locked_until"] is not None
+    new = "maria's new password"
+    resp = post(admin, f"/admin/users/{maria['id']}/password", {"password": new, "confirm": new})
+    assert resp.status_code == 302
+    row = store.user_by_name("maria")
+    assert row["locked_until"] is None and row["failed_logins"] == 0
+    assert security.password_matches(new, store.user_row("maria")["password_hash"])
+    entry = last_audit(store)
+    assert (entry["actor"], entry["action"], entry["target"]) == (
+        "user:root",
+        "user.password_reset",
+        "maria",
+    )
+    assert new not in entry["detail"]
