@@ -100,3 +100,17 @@ def team_scope(principal: Principal, team: str | None) -> tuple[list[int] | None
             [{"field": "team", "message": "no such team"}],
         )
     return [team_id], team
+
+
+CLIENT_FINANCE = (
+    "client finance (revenue, agent cost and back-office hours per client, across all "
+    "teams) is for admins and for managers granted it: ask an admin "
+    "(`backlight-collector user client-finance NAME on`, or Admin → Users & teams)"
+)
+
+
+def require_client_finance(principal: Principal) -> None:
+    """The clients report covers whole clients, so it is not scoped to a manager's
+    teams: it is a permission of its own, and without it the answer is 403."""
+    if not principal.may_see_client_finance:
+        raise ApiError(403, "forbidden", CLIENT_FINANCE)

@@ -217,7 +217,8 @@ def fill(
         team_ids[plan.name] = store.team_id(plan.name) or store.add_team(plan.name)
     store.add_user("admin", "admin", DEMO_PASSWORD, [])
     for plan in TEAMS:
-        store.add_user(plan.manager, "manager", DEMO_PASSWORD, [team_ids[plan.name]])
+        # The manager of the client-facing team may see per-client finance.
+        store.add_user(plan.manager, "manager", DEMO_PASSWORD, [team_ids[plan.name]], plan.clients)
     api_key = store.create_api_key("admin", [], "demo")
 
     from collector.policy import build

@@ -18,10 +18,10 @@ from collector.metrics import (
     interruption_advice,
     interruption_cost,
     monthly_review,
-    suppression,
     time_per_unit,
     workload,
 )
+from collector.report_weeks import WeekParts, hidden_group, week_parts
 from collector.store import Store
 
 
@@ -46,11 +46,7 @@ def _head(start: str, end: str, team: str | None) -> dict[str, Any]:
     return {"from": start, "to": end, "team": team}
 
 
-def _suppressed(store: Store, people: int) -> dict | None:
-    s = store.settings()
-    if s["privacy.individual_reports"] and people > 0:
-        return None
-    return suppression(people, s["privacy.min_group_size"])
+_suppressed = hidden_group
 
 
 def time_per_unit_report(
@@ -61,22 +57,43 @@ def time_per_unit_report(
     if hidden:
         return {**_head(start, end, team), **hidden}
     size = store.settings()["operation.size"]
+    parts = week_parts(store, team_ids, start, end)
     return {
         **_head(start, end, team),
         "people": people,
         "operation_size": size,
-        "functions": _function_rows(store, team_ids, start, end, size),
+        "functions": _function_rows(store, team_ids, start, end, size, parts),
+        **parts.body(),
     }
 
 
 def _function_rows(
-    store: Store, team_ids: list[int] | None, start: str, end: str, size: int
+    store: Store,
+    team_ids: list[int] | None,
+    start: str,
+    end: str,
+    size: int,
+    parts: WeekParts | None = None,
 ) -> list[dict]:
-    hours = store.hours_by_category(team_ids, start, end)
-    units = {
-        f: UnitTotals(u, c) for f, (u, c) in store.units_by_function(team_ids, start, end).items()
-    }
-    return time_per_unit(hours, units, size)
+    """Per function over the range; weeks the totals may not count (`parts`) left out."""
+    if parts is None or parts.in_totals:
+        hours = store.hours_by_category(team_ids, start, end)
+        units = {
+            f: UnitTotals(u, c)
+            for f, (u, c) in store.units_by_function(team_ids, start, end).items()
+        }
+        return time_per_unit(hours, units, size)
+    hours = {}
+    for w in store.weekly_hours_by_function(team_ids, start, end):
+        if parts.counted(w["week"]):
+            hours[w["category"]] = hours.get(w["category"], 0.0) + w["hours"]
+    sums: dict[str, list[float]] = {}
+    for w in store.weekly_units_by_function(team_ids, start, end):
+        if parts.counted(w["week"]):
+            total = sums.setdefault(w["function"], [0.0, 0.0])
+            total[0] += w["units"]
+            total[1] += w["corrections"]
+    return time_per_unit(hours, {f: UnitTotals(u, c) for f, (u, c) in sums.items()}, size)
 
 
 def interruptions_report(
@@ -239,13 +256,19 @@ def overview_report(
     if hidden:
         return {**_head(start, end, team), **hidden}
     s = store.settings()
+    parts = week_parts(store, team_ids, start, end)
     weeks = store.weekly_hours_by_function(team_ids, start, end)
     days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
-    tracked = sum(w["hours"] for w in weeks if w["category"] != "non_work")
+    days -= parts.days_left_out
+    tracked = sum(
+        w["hours"] for w in weeks if w["category"] != "non_work" and parts.counted(w["week"])
+    )
     return {
         **_head(start, end, team),
         "people": people,
-        "weeks": weeks,
+        # A hidden week's figures are not listed, whatever the totals do.
+        "weeks": [w for w in weeks if parts.shown(w["week"])],
         "tracked_hours": tracked,
         "target_hours": people * s["workload.weekly_hours"] * days / 7,
+        **parts.body(),
     }

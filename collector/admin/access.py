@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from collector.admin import bp
 from collector.admin.forms import NAME, FormErrors, audit, int_or_none, team_ids, text
@@ -139,9 +139,12 @@ def create_key():
         form = {"label": label, "role": role, "teams": teams}
         return _page(key_form=form, key_errors=errors, status=400)
     names = [t["name"] for t in store.teams() if t["id"] in teams]
+    finance = role == "manager" and request.form.get("client_finance") == "on"
     with store.write():
-        secret = store.create_api_key(role, teams, label)
-        audit("apikey.create", label, {"role": role, "teams": names})
+        # Owned by the admin who made it: refused while they are disabled.
+        secret = store.create_api_key(role, teams, label, g.principal.id, finance)
+        detail = {"role": role, "teams": names, "client_finance": finance}
+        audit("apikey.create", label, detail)
     what = f"{role.capitalize()} API key" + (f" “{label}”" if label else "")
     return _page(secret={"kind": "API key", "what": what, "value": secret}, status=201)
 

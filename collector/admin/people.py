@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from collector import account_changes
+from collector.account_changes import Actor, password_problem
 from collector.admin import bp
 from collector.admin.forms import NAME, FormErrors, audit, team_ids, text
 from collector.db import get_store
 
 ROLES = ("admin", "manager")
-MIN_PASSWORD = 10  # as `backlight-collector user add` and the password page
-MAX_PASSWORD = 1000
 
 
 def _page(
@@ -34,7 +34,7 @@ def _page(
         team_errors=team_errors or FormErrors(),
         row_errors=row_errors or {},
         me=g.principal.id,
-        min_password=MIN_PASSWORD,
+        min_password=account_changes.MIN_PASSWORD,
     )
     return body, status
 
@@ -62,17 +62,16 @@ def add_user():
     teams = team_ids("teams", errors)
     if role == "manager" and not teams and "teams" not in errors:
         errors.add("teams", "teams: a manager needs at least one team.")
-    if len(password) < MIN_PASSWORD:
-        errors.add("password", f"password: use at least {MIN_PASSWORD} characters.")
-    elif len(password) > MAX_PASSWORD:
-        errors.add("password", f"password: use at most {MAX_PASSWORD} characters.")
+    if problem := password_problem(password):
+        errors.add("password", f"password: {problem}.")
     if errors:
         form = {"name": name, "role": role, "teams": teams}
         return _page(errors=errors, form=form, status=400)
     names = [t["name"] for t in store.teams() if t["id"] in teams]
+    finance = role == "manager" and request.form.get("client_finance") == "on"
     with store.write():
-        store.add_user(name, role, password, teams)
-        audit("user.add", name, {"role": role, "teams": names})
+        store.add_user(name, role, password, teams, finance)
+        audit("user.add", name, {"role": role, "teams": names, "client_finance": finance})
     flash(f"User {name} added as {role}. Give them the initial password yourself.", "success")
     return redirect(url_for("admin.users"))
 
@@ -84,17 +83,28 @@ def _user_or_404(user_id: int) -> dict:
     return user
 
 
+def _actor() -> Actor:
+    return Actor(g.principal.label, request.remote_addr or "")
+
+
 @bp.post("/users/<int:user_id>/disable")
 def disable_user(user_id: int):
+    """Asks first: without ``confirm=yes`` the answer is a page saying what disabling
+    does (signed out, no sign-in, their API keys refused) with the button that does it."""
     store = get_store()
     user = _user_or_404(user_id)
     if user_id == g.principal.id:
         outcome = "last_admin" if store.active_admins() <= 1 else "yourself"
+    elif user["disabled_at"] is None and request.form.get("confirm") != "yes":
+        body = render_template(
+            "admin/confirm_disable.html",
+            page="users",
+            target=user,
+            api_keys=store.owned_api_keys(user_id),
+        )
+        return body, 200
     else:
-        with store.write():
-            outcome = store.disable_user_unless_last_admin(user_id)
-            if outcome == "disabled":
-                audit("user.disable", user["name"])
+        outcome = account_changes.disable(store, user, _actor())
     if outcome == "yourself":
         return _page(
             row_errors={user_id: "You cannot disable yourself; ask another admin."}, status=400
@@ -114,12 +124,63 @@ def disable_user(user_id: int):
 
 @bp.post("/users/<int:user_id>/enable")
 def enable_user(user_id: int):
-    store = get_store()
     user = _user_or_404(user_id)
-    with store.write():
-        if store.set_user_disabled(user_id, False):
-            audit("user.enable", user["name"])
-            flash(f"{user['name']} is enabled again.", "success")
+    if account_changes.enable(get_store(), user, _actor()):
+        flash(f"{user['name']} is enabled again.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock_user(user_id: int):
+    user = _user_or_404(user_id)
+    if account_changes.unlock(get_store(), user, _actor()):
+        flash(f"{user['name']} is unlocked and can sign in again.", "success")
+    else:
+        flash(f"{user['name']} was not locked; nothing changed.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+def set_user_password(user_id: int):
+    """A new password for someone else (one's own is changed under "Password").
+    Neither the page nor the flash nor the audit log ever repeats it."""
+    user = _user_or_404(user_id)
+    if user_id == g.principal.id:
+        # Your own goes through the Password page, which asks for the current one.
+        return _page(
+            row_errors={user_id: "Change your own password on the Password page."}, status=400
+        )
+    password = request.form.get("password", "")
+    problem = password_problem(password)
+    if problem is None and password != request.form.get("confirm", ""):
+        problem = "the two passwords differ"
+    if problem:
+        return _page(
+            row_errors={user_id: f"New password for {user['name']}: {problem}."}, status=400
+        )
+    account_changes.set_password(get_store(), user, password, _actor())
+    flash(
+        f"New password set for {user['name']}; any lock is lifted and their sessions are "
+        "signed out. Tell them the password yourself.",
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/client-finance")
+def user_client_finance(user_id: int):
+    user = _user_or_404(user_id)
+    allowed = request.form.get("allowed")
+    if user["role"] != "manager" or allowed not in ("on", "off"):
+        problem = (
+            "admins see client finance anyway" if user["role"] != "manager" else "choose on or off"
+        )
+        return _page(
+            row_errors={user_id: f"Client finance for {user['name']}: {problem}."}, status=400
+        )
+    if account_changes.set_client_finance(get_store(), user, allowed == "on", _actor()):
+        state = "may now see" if allowed == "on" else "no longer sees"
+        flash(f"{user['name']} {state} the Clients report.", "success")
     return redirect(url_for("admin.users"))
 
 

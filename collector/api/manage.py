@@ -8,7 +8,7 @@ from collector import reports
 from collector.api import models as m
 from collector.api.endpoint import operation
 from collector.api.errors import ApiError
-from collector.auth import team_scope
+from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
 from collector.output_units import csv_rows, parse_csv, resolve_units
 from collector.settings import SettingError
@@ -129,6 +129,8 @@ def create_client(principal, *, body: m.ClientCreate):
     responses={200: m.FinancialsOut},
 )
 def put_financials(principal, key: str, *, body: m.FinancialsRequest):
+    """Admins and managers with the client-finance permission (as the clients report)."""
+    require_client_finance(principal)
     store = get_store()
     if not store.client_exists(key):
         raise ApiError(

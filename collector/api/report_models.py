@@ -48,12 +48,31 @@ class FunctionRow(Response):
     benchmark: BenchmarkOut | None
 
 
+class SuppressedWeek(Response):
+    week: date
+    suppressed: Literal[True]
+    reason: str
+
+
+SUPPRESSED_WEEKS = (
+    "Weeks (given by their Monday) with fewer people than the minimum group: their "
+    "figures are not listed."
+)
+WEEKS_IN_TOTALS = (
+    "Whether those weeks count in the totals. They do only when, together, they had at "
+    "least the minimum group of people; otherwise subtracting the shown weeks from the "
+    "totals would reveal them, and the totals leave them out."
+)
+
+
 class TimePerUnit(Dated):
     """Hours per output unit per function, against the seed's benchmarks."""
 
     people: int
     operation_size: int
     functions: list[FunctionRow]
+    suppressed_weeks: list[SuppressedWeek] = Field([], description=SUPPRESSED_WEEKS)
+    suppressed_weeks_in_totals: bool = Field(False, description=WEEKS_IN_TOTALS)
 
 
 class InterruptionDay(Response):
@@ -237,6 +256,8 @@ class Overview(Dated):
     weeks: list[WeekHours]
     tracked_hours: float
     target_hours: float
+    suppressed_weeks: list[SuppressedWeek] = Field([], description=SUPPRESSED_WEEKS)
+    suppressed_weeks_in_totals: bool = Field(False, description=WEEKS_IN_TOTALS)
 
 
 # Each report answers its figures, or `suppressed` in their place.

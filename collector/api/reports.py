@@ -8,7 +8,7 @@ from collector import reports
 from collector.api import models as m
 from collector.api import report_models as r
 from collector.api.errors import field_error
-from collector.auth import team_scope
+from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
 
 from . import bp
@@ -71,7 +71,9 @@ def interruptions(principal, *, query: m.TeamRange):
     responses={200: r.Clients},
 )
 def clients(principal, *, query: m.MonthQuery):
-    """Organisation-wide: client margins are not a team's figures."""
+    """Organisation-wide, for admins and managers with the client-finance permission
+    (403 for other managers): a client's margin is not a team's figure."""
+    require_client_finance(principal)
     return reports.clients_report(get_store(), _month(query.month))
 
 

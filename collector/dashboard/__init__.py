@@ -79,11 +79,19 @@ def admin_links() -> list[tuple[str, str]]:
     return [(e, label) for e, label in ADMIN_NAV if e in current_app.view_functions]
 
 
+def _nav() -> list[tuple[str, str]]:
+    """The report links this user may open: Clients needs client finance."""
+    user = sessions.current_user()
+    if user is None or user["role"] == "admin" or user.get("sees_client_finance"):
+        return NAV
+    return [(e, label) for e, label in NAV if e != "dashboard.clients"]
+
+
 def _context():
     return {
         "csrf_token": csrf.token,
         "user": sessions.current_user(),
-        "nav": NAV,
+        "nav": _nav(),
         "admin_nav": admin_links(),
     }
 

@@ -102,7 +102,14 @@ def current_user() -> dict | None:
 def current_principal() -> Principal:
     user = current_user()
     assert user is not None, "use @signed_in first"
-    return Principal("user", user["id"], user["name"], user["role"], user["team_ids"])
+    return Principal(
+        "user",
+        user["id"],
+        user["name"],
+        user["role"],
+        user["team_ids"],
+        bool(user.get("sees_client_finance")),
+    )
 
 
 def signed_in(role: str = "manager"):

@@ -2,15 +2,21 @@
 
 Failed sign-ins count against the account (store.note_login): after
 LOCK_AFTER failures in a row it is locked for LOCK_SECONDS, even for the
-right password. An unknown name is checked against a dummy hash, and a
-locked account still runs the password check, so the answer takes the same
-time and says the same thing in every case: nobody learns which names exist
-or which are locked.
+right password. An unknown name is checked against a dummy hash and its
+failures are counted and locked the same way (store/users.py,
+`sign_in_names`), and a locked account still runs the password check, so the
+answer takes the same time and says the same thing in every case, "locked
+until" included: nobody learns which names exist.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import math
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
@@ -25,6 +31,11 @@ MIN_PASSWORD = 10  # as `backlight-collector user add`
 FAILED = (
     "That name and password did not work. After {n} failed attempts in a row an account "
     "is locked for {m} minutes."
+)
+LOCKED = (
+    "That name and password did not work: sign-in for this name is locked until {until} "
+    "(in {minutes} minute{s}), after {n} failed attempts in a row. Try again then, or ask "
+    "an admin to unlock the account."
 )
 
 
@@ -42,42 +53,81 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def check_password(name: str, password: str) -> dict | None:
-    """The user row when name and password are right and the account is open."""
+def name_key(name: str) -> str:
+    """What `sign_in_names` keeps of a typed name: an HMAC with the site's secret,
+    never the name (people type passwords into the name field)."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, name.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Attempt:
+    user: dict | None  # the account, when name and password were right and it is open
+    locked_until: float | None  # set when this name is locked (known or not)
+
+
+def attempt(name: str, password: str) -> Attempt:
+    """Check a sign-in. A name no open account has is counted and locked exactly
+    like an account, so "locked until" says nothing about which names exist."""
     store = get_store()
     lock_after, lock_s = _limits()
     row = store.user_row(name) if name else None
     if row is None:
         security.password_matches(password, security.DUMMY_PASSWORD_HASH)
-        return None
+        if not name:
+            return Attempt(None, None)
+        key = name_key(name)
+        until = store.name_locked_until(key)
+        if until is None:
+            until = store.note_name_failure(key, lock_after, lock_s)
+        return Attempt(None, until)
     ok = security.password_matches(password, row["password_hash"])
-    locked = row["locked_until"] is not None and row["locked_until"] > time.time()
-    if locked:
-        return None  # the lock does not count or reset: it simply runs out
+    if row["locked_until"] is not None and row["locked_until"] > time.time():
+        return Attempt(None, row["locked_until"])  # the lock does not count or reset
     store.note_login(row["id"], ok, lock_after, lock_s)
     if not ok:
         after = store.one("SELECT locked_until FROM users WHERE id = ?", (row["id"],))
-        if after and after["locked_until"]:
+        if after and after["locked_until"] and after["locked_until"] > time.time():
             store.audit(f"user:{name}", "user.locked", name, {}, request.remote_addr or "")
-        return None
-    return dict(row)
+            return Attempt(None, after["locked_until"])
+        return Attempt(None, None)
+    return Attempt(dict(row), None)
+
+
+def check_password(name: str, password: str) -> dict | None:
+    """The user row when name and password are right and the account is open."""
+    return attempt(name, password).user
+
+
+def failed_message(locked_until: float | None) -> str:
+    """The same words for every name; only a lock adds its end."""
+    lock_after, lock_s = _limits()
+    if locked_until is None:
+        return FAILED.format(n=lock_after, m=round(lock_s / 60))
+    until = datetime.fromtimestamp(locked_until, UTC)
+    minutes = max(1, math.ceil((locked_until - time.time()) / 60))
+    return LOCKED.format(
+        n=lock_after,
+        until=until.strftime("%H:%M UTC on %d %b %Y"),
+        minutes=minutes,
+        s="" if minutes == 1 else "s",
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    lock_after, lock_s = _limits()
     error = None
     status = 200
     name = ""
     if request.method == "POST":
         name = request.form.get("name", "").strip()[:100]
         password = request.form.get("password", "")[:1000]
-        user = check_password(name, password)
-        if user is not None:
-            sign_in(user)
+        result = attempt(name, password)
+        if result.user is not None:
+            sign_in(result.user)
             get_store().audit(f"user:{name}", "user.sign_in", name, {}, request.remote_addr or "")
             return redirect(_safe_next(request.form.get("next")))
-        error = FAILED.format(n=lock_after, m=round(lock_s / 60))
+        error = failed_message(result.locked_until)
         status = 401
     elif current_user() is not None:
         return redirect(_safe_next(request.args.get("next")))

@@ -24,6 +24,7 @@ from collector.store.interruptions import InterruptionsMixin
 from collector.store.organisation import OrganisationMixin
 from collector.store.queries import QueriesMixin
 from collector.store.schema import migrations
+from collector.store.users import UsersMixin
 
 
 class StoreError(Exception):
@@ -55,6 +56,7 @@ class Store(
     QueriesMixin,
     DashboardMixin,
     AdminMixin,
+    UsersMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)

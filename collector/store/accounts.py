@@ -39,10 +39,17 @@ class Principal:
     name: str
     role: str  # "admin" | "manager"
     team_ids: frozenset[int]
+    #: Granted the clients report (revenue, agent cost and back-office hours of
+    #: whole clients, across teams); admins have it whatever this says.
+    sees_client_finance: bool = False
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def may_see_client_finance(self) -> bool:
+        return self.is_admin or self.sees_client_finance
 
     @property
     def label(self) -> str:
@@ -211,11 +218,19 @@ class AccountsMixin:
         return [dict(r) for r in self.all(sql + " ORDER BY t.name, p.name", params)]
 
     # -- users and API keys -----------------------------------------------
-    def add_user(self: Store, name: str, role: str, password: str, team_ids: list[int]) -> int:
+    def add_user(
+        self: Store,
+        name: str,
+        role: str,
+        password: str,
+        team_ids: list[int],
+        client_finance: bool = False,
+    ) -> int:
         with self.write() as c:
             cur = c.execute(
-                "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                (name, role, security.hash_password(password), _now()),
+                """INSERT INTO users (name, role, password_hash, created_at, sees_client_finance)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (name, role, security.hash_password(password), _now(), int(client_finance)),
             )
             user_id = int(cur.lastrowid)
             c.executemany(
@@ -252,13 +267,20 @@ class AccountsMixin:
 
     def principal_for_user(self: Store, user_id: int) -> Principal | None:
         row = self.one(
-            "SELECT id, name, role FROM users WHERE id = ? AND disabled_at IS NULL", (user_id,)
+            """SELECT id, name, role, sees_client_finance FROM users
+               WHERE id = ? AND disabled_at IS NULL""",
+            (user_id,),
         )
         if row is None:
             return None
         teams = self.all("SELECT team_id FROM user_teams WHERE user_id = ?", (user_id,))
         return Principal(
-            "user", row["id"], row["name"], row["role"], frozenset(t[0] for t in teams)
+            "user",
+            row["id"],
+            row["name"],
+            row["role"],
+            frozenset(t[0] for t in teams),
+            bool(row["sees_client_finance"]),
         )
 
     def users(self: Store) -> list[dict]:
@@ -270,12 +292,21 @@ class AccountsMixin:
         )
         return [dict(r) for r in rows]
 
-    def create_api_key(self: Store, role: str, team_ids: list[int], label: str = "") -> str:
+    def create_api_key(
+        self: Store,
+        role: str,
+        team_ids: list[int],
+        label: str = "",
+        user_id: int | None = None,
+        client_finance: bool = False,
+    ) -> str:
+        """A new key; `user_id` is its owner, whose disabling refuses the key."""
         key = security.new_secret(security.PREFIX_API_KEY)
         with self.write() as c:
             cur = c.execute(
-                "INSERT INTO api_keys (key_hash, role, label, created_at) VALUES (?, ?, ?, ?)",
-                (security.hash_secret(key), role, label, _now()),
+                """INSERT INTO api_keys (key_hash, role, label, created_at, user_id,
+                   sees_client_finance) VALUES (?, ?, ?, ?, ?, ?)""",
+                (security.hash_secret(key), role, label, _now(), user_id, int(client_finance)),
             )
             c.executemany(
                 "INSERT INTO api_key_teams (api_key_id, team_id) VALUES (?, ?)",
@@ -284,9 +315,14 @@ class AccountsMixin:
         return key
 
     def principal_for_api_key(self: Store, key: str) -> Principal | None:
+        # A key whose owner is disabled is refused while they are (and works
+        # again when they are enabled): disabling is undone by enabling, and
+        # a revoked key could not be.
         row = self.one(
-            "SELECT id, role, label, key_hash FROM api_keys WHERE key_hash = ? "
-            "AND revoked_at IS NULL",
+            """SELECT k.id, k.role, k.label, k.key_hash, k.sees_client_finance
+               FROM api_keys k LEFT JOIN users u ON u.id = k.user_id
+               WHERE k.key_hash = ? AND k.revoked_at IS NULL
+                 AND (k.user_id IS NULL OR (u.id IS NOT NULL AND u.disabled_at IS NULL))""",
             (security.hash_secret(key),),
         )
         if row is None or not security.secret_matches(key, row["key_hash"]):
@@ -298,6 +334,7 @@ class AccountsMixin:
             row["label"] or f"key-{row['id']}",
             row["role"],
             frozenset(t[0] for t in teams),
+            bool(row["sees_client_finance"]),
         )
 
     def api_keys(self: Store) -> list[dict]:

@@ -26,7 +26,8 @@ class AdminMixin:
         users = [
             {**dict(r), "team_ids": [], "team_names": []}
             for r in self.all(
-                """SELECT id, name, role, created_at, disabled_at, locked_until FROM users
+                """SELECT id, name, role, created_at, disabled_at, locked_until,
+                          sees_client_finance FROM users
                    ORDER BY role = 'manager', name"""
             )
         ]
@@ -69,9 +70,11 @@ class AdminMixin:
         """API keys, newest first, with teams and when each was last used."""
         rows = self.all(
             """SELECT k.id, k.role, k.label, k.created_at, k.revoked_at, k.last_used_at,
+                      k.sees_client_finance, u.name AS owner, u.disabled_at AS owner_disabled_at,
                       GROUP_CONCAT(t.name, ', ') AS teams
                FROM api_keys k LEFT JOIN api_key_teams kt ON kt.api_key_id = k.id
-               LEFT JOIN teams t ON t.id = kt.team_id GROUP BY k.id ORDER BY k.id DESC"""
+               LEFT JOIN teams t ON t.id = kt.team_id LEFT JOIN users u ON u.id = k.user_id
+               GROUP BY k.id ORDER BY k.id DESC"""
         )
         return [dict(r) for r in rows]
 

@@ -30,7 +30,8 @@ class DashboardMixin:
         other session.
         """
         row = self.one(
-            "SELECT id, name, role, password_hash FROM users WHERE id = ? AND disabled_at IS NULL",
+            """SELECT id, name, role, password_hash, sees_client_finance FROM users
+               WHERE id = ? AND disabled_at IS NULL""",
             (user_id,),
         )
         if row is None:

@@ -296,3 +296,34 @@ def m004_interruption_backlog(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+@migrations()
+def m007_user_disabled(db: Database) -> None:
+    """Account lifecycle (issue 13): who owns an API key, who sees client finance,
+    and failed sign-ins for names that match no open account.
+
+    * ``api_keys.user_id``: the user who made the key (admin page) or was named
+      with ``apikey create --user``; while that user is disabled the key is
+      refused, and it works again when they are enabled.
+    * ``sees_client_finance`` on users and keys: the clients report (revenue,
+      agent cost and back-office hours of whole clients) is for admins and for
+      managers granted it, not for every manager.
+    * ``sign_in_names``: failures counted per typed name when no open account
+      has it, keyed by an HMAC of the name (never the name: people type
+      passwords into the name field), so an unknown name locks exactly like a
+      real one and the sign-in page can say "locked until" without telling
+      which names exist.
+    """
+    db.executescript(
+        """
+        ALTER TABLE api_keys ADD COLUMN user_id INTEGER REFERENCES users(id);
+        ALTER TABLE api_keys ADD COLUMN sees_client_finance INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN sees_client_finance INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE sign_in_names (
+            name_key TEXT PRIMARY KEY,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL
+        ) WITHOUT ROWID;
+        """
+    )

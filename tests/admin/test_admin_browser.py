@@ -275,3 +275,41 @@ def server_key(server: CollectorServer) -> str:
     if key is None:
         key = server._admin_key = server.cli("apikey", "create", "--role", "admin").strip()
     return key
+
+
+def test_unlock_a_locked_manager_from_the_users_page(browser, admin_tab: Tab, server):
+    """Five wrong passwords lock wes; the sign-in page says until when; alex unlocks
+    wes on the Users page; wes signs in with the right password at once."""
+    wes = Tab(browser, server.url)
+    try:
+        for _ in range(5):
+            wes.open("/login")
+            wes.page.fill("#f-name", "wes")
+            wes.page.fill("#f-password", "not the password")
+            wes.page.click("button[type=submit]")
+            wes.page.wait_for_load_state()
+        notice = wes.page.locator(".notice").inner_text()
+        assert "locked until" in notice and "UTC" in notice
+        wes.shot("signin-locked")
+    finally:
+        wes.close()
+    page = admin_tab.page
+    admin_tab.open("/admin/users")
+    row = page.locator("tr", has=page.locator("th", has_text="wes"))
+    assert "locked" in row.inner_text() and "until" in row.inner_text()
+    admin_tab.shot("users-locked")
+    row.get_by_role("button", name="Unlock wes").click()
+    page.wait_for_load_state()
+    assert "wes is unlocked" in page.locator("main").inner_text()
+    row = page.locator("tr", has=page.locator("th", has_text="wes"))
+    assert "active" in row.inner_text() and "Unlock" not in row.inner_text()
+    admin_tab.shot("users-unlocked")
+    wes = Tab(browser, server.url)
+    try:
+        wes.sign_in("wes")  # signed in: a manager lands on the admins-only page's 403
+        assert wes.open("/overview").status == 200
+        assert "/login" not in wes.page.url
+    finally:
+        wes.close()
+    audit_text = (admin_tab.open("/admin/audit"), page.locator("main").inner_text())[1]
+    assert "user.unlock" in audit_text

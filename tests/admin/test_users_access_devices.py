@@ -68,7 +68,7 @@ def test_add_user_errors_name_each_field_and_store_nothing(admin, store):
 def test_last_active_admin_cannot_be_disabled(admin, store):
     root = user(store, "root")
     before = store.audit_count()
-    resp = post(admin, f"/admin/users/{root['id']}/disable")
+    resp = post(admin, f"/admin/users/{root['id']}/disable", {"confirm": "yes"})
     assert resp.status_code == 409
     assert "root is the last active admin and stays enabled" in text_of(resp)
     assert user(store, "root")["disabled_at"] is None
@@ -83,10 +83,10 @@ def test_with_two_admins_one_may_go_but_not_yourself(app, admin, store):
     ada_client = app.test_client()
     sign_in(ada_client, store, "ada")
     root, ada = user(store, "root"), user(store, "ada")
-    resp = post(admin, f"/admin/users/{root['id']}/disable")
+    resp = post(admin, f"/admin/users/{root['id']}/disable", {"confirm": "yes"})
     assert resp.status_code == 400
     assert "You cannot disable yourself" in text_of(resp)
-    assert post(admin, f"/admin/users/{ada['id']}/disable").status_code == 302
+    assert post(admin, f"/admin/users/{ada['id']}/disable", {"confirm": "yes"}).status_code == 302
     assert user(store, "ada")["disabled_at"] is not None
     entry = last_audit(store)
     assert (entry["actor"], entry["action"], entry["target"]) == (
@@ -105,7 +105,7 @@ def test_with_two_admins_one_may_go_but_not_yourself(app, admin, store):
 
 def test_disable_and_enable_manager(admin, store):
     maria = user(store, "maria")
-    assert post(admin, f"/admin/users/{maria['id']}/disable").status_code == 302
+    assert post(admin, f"/admin/users/{maria['id']}/disable", {"confirm": "yes"}).status_code == 302
     assert store.user_row("maria") is None  # disabled users cannot sign in
     assert "disabled" in text_of(admin.get("/admin/users"))
     assert post(admin, f"/admin/users/{maria['id']}/enable").status_code == 302
@@ -252,3 +252,32 @@ def test_devices_page_and_revoke(admin, store):
 
 def test_devices_empty_state(admin):
     assert "No devices yet" in text_of(admin.get("/admin/devices"))
+
+
+def test_an_admin_cannot_reset_their_own_password_here(admin, store):
+    """Their own goes through the Password page, which asks for the current one."""
+    root = user(store, "root")
+    before = store.one("SELECT password_hash FROM users WHERE name = 'root'")[0]
+    new = "a brand new password"
+    resp = post(admin, f"/admin/users/{root['id']}/password", {"password": new, "confirm": new})
+    assert resp.status_code == 400 and "Password page" in text_of(resp)
+    assert store.one("SELECT password_hash FROM users WHERE name = 'root'")[0] == before
+
+
+def test_reset_password_lifts_the_lock_and_is_audited_without_it(admin, store):
+    maria = user(store, "maria")
+    store.note_login(maria["id"], False, 1, 600)
+    assert user(store, "maria")["locked_until"] is not None
+    new = "maria's new password"
+    resp = post(admin, f"/admin/users/{maria['id']}/password", {"password": new, "confirm": new})
+    assert resp.status_code == 302
+    row = store.user_by_name("maria")
+    assert row["locked_until"] is None and row["failed_logins"] == 0
+    assert security.password_matches(new, store.user_row("maria")["password_hash"])
+    entry = last_audit(store)
+    assert (entry["actor"], entry["action"], entry["target"]) == (
+        "user:root",
+        "user.password_reset",
+        "maria",
+    )
+    assert new not in entry["detail"]

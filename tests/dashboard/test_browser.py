@@ -19,6 +19,8 @@ from tests.dashboard.conftest import PASSWORD, SCREENSHOTS
 pytestmark = pytest.mark.browser
 
 PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload", "units"]
+#: A manager without client finance (maria in the demo) has every page but Clients.
+MANAGER_PAGES = [p for p in PAGES if p != "clients"]
 #: Shapes that carry figures (not the frame, gridlines or legend swatches alone).
 MARKS = "svg.chart :is(rect, circle, line) > title, svg.chart polyline"
 
@@ -78,7 +80,7 @@ def test_admin_sees_every_page_with_a_chart(admin, name):
     admin.page.screenshot(path=str(SCREENSHOTS / f"dashboard-{name}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", MANAGER_PAGES)
 def test_manager_sees_every_page_for_own_team(manager, name):
     manager.errors.clear()
     response = manager.open(f"/{name}")
@@ -87,6 +89,24 @@ def test_manager_sees_every_page_for_own_team(manager, name):
     assert manager.errors == [], manager.errors
     options = manager.page.locator("#f-team option").all_inner_texts()
     assert "Workforce planning" not in options and "Client services" not in options
+
+
+def test_clients_page_needs_client_finance(manager, browser, demo_server):
+    """Per-client finance covers every team: maria (no client finance) gets 403 and no
+    Clients link; carla (given it in the demo) sees the page with its charts."""
+    assert manager.open("/clients").status == 403
+    assert "client finance" in manager.page.locator("main").inner_text()
+    manager.open("/overview")
+    assert manager.page.locator(".site-nav a", has_text="Clients").count() == 0
+    manager.errors.clear()  # the 403 above is logged by the browser, as it should be
+    carla = Session(browser, demo_server.url, "carla")
+    try:
+        assert carla.page.locator(".site-nav a", has_text="Clients").count() == 1
+        assert carla.open("/clients").status == 200
+        assert _marks(carla) > 3
+        assert carla.errors == [], carla.errors
+    finally:
+        carla.close()
 
 
 def test_sign_in_page_screenshot_and_no_console_errors(browser, demo_server):

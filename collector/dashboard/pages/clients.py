@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collector import reports
+from collector.auth import require_client_finance
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import hours, money, share
@@ -21,6 +22,7 @@ MARGIN = "#2a7a3b"
 
 
 def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
+    require_client_finance(principal)  # 403 page (and no CSV) for other managers
     report = reports.clients_report(store, f.month)
     page = Page("clients", "Clients", INTRO, f, template="dashboard/clients.html")
     cur = report["currency"]

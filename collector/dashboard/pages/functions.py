@@ -14,9 +14,9 @@ from collector.dashboard.pages import (
     Page,
     group_floor,
     no_data_message,
-    small_group,
 )
 from collector.dashboard.tables import Column, Table
+from collector.report_weeks import totals_note
 from collector.store import Store
 from collector.store.accounts import Principal
 from shared.catalogue import functions
@@ -64,7 +64,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         table_rows,
         note=f"Benchmarks scale with an operation of {report['operation_size']} people where "
         "the seed gives them per operation size. A function with hours but no units says "
-        "'no output recorded': record its units on the Output units page.",
+        "'no output recorded': record its units on the Output units page. "
+        + totals_note(report, group_floor(store)),
     )
     banded = [r for r in shown if r["band"]]
     missing = [r for r in shown if r["hours"] > 0 and r["hours_per_unit"] is None]
@@ -122,18 +123,19 @@ def _trend(store: Store, f: Filters, rows: list[dict], report: dict) -> Chart:
     for w in store.weekly_units_by_function(f.team_ids, start, end):
         units[w["week"]][w["function"]] = w["units"]
     weeks = sorted(set(hours) | set(units))
-    people = store.weekly_people(f.team_ids, start, end, at_least=group_floor(store))
-    hidden = frozenset(
-        i for i, w in enumerate(weeks) if small_group(store, people.get(w, 0)) is not None
-    )
+    # The report's hidden weeks: the trend hides what the table's totals may leave out.
+    suppressed = {w["week"] for w in report["suppressed_weeks"]}
+    weeks = sorted(set(weeks) | suppressed)
+    hidden = frozenset(i for i, w in enumerate(weeks) if w in suppressed)
     catalogue = functions()
     panels = []
     for r in rows:
         fid = r["function"]
         values: list[float | None] = []
-        for w in weeks:
+        for i, w in enumerate(weeks):
             u = units[w].get(fid, 0.0)
-            values.append(hours[w].get(fid, 0.0) / u if u > 0 else None)
+            # A hidden week's value is never computed into the chart, not even its scale.
+            values.append(hours[w].get(fid, 0.0) / u if u > 0 and i not in hidden else None)
         known = [v for v in values if v is not None]
         factor, unit = (60.0, "min") if known and max(known) < 1 else (1.0, "h")
         b = catalogue[fid].benchmark

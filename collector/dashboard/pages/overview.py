@@ -15,12 +15,12 @@ from collector.dashboard.pages import (
     Page,
     group_floor,
     no_data_message,
-    small_group,
 )
 from collector.dashboard.tables import Column, Table
+from collector.report_weeks import totals_note
 from collector.store import Store
 from collector.store.accounts import Principal
-from shared.catalogue import FUNCTION_IDS, category_name
+from shared.catalogue import category_name
 
 INTRO = (
     "Where the back office's tracked time went, week by week, and how it compares with "
@@ -35,6 +35,13 @@ def _week_days(week: str, f: Filters) -> int:
     return max((last - first).days + 1, 0)
 
 
+def _people_note(report: dict) -> str:
+    n = len(report["suppressed_weeks"])
+    if not n or report["suppressed_weeks_in_totals"]:
+        return f"{report['people']} people"
+    return f"{report['people']} people; {n} suppressed week{'s' if n > 1 else ''} left out"
+
+
 def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     start, end = f.start.isoformat(), f.end.isoformat()
     report = reports.overview_report(store, f.team_ids, f.team, start, end)
@@ -42,7 +49,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     if report.get("suppressed"):
         page.suppressed = report["reason"]
         return page
-    if not report["weeks"]:
+    hidden_weeks = {w["week"]: w["reason"] for w in report["suppressed_weeks"]}
+    if not report["weeks"] and not hidden_weeks:
         page.empty = no_data_message(principal, f)
         return page
     page.extra["people"] = report["people"]
@@ -51,9 +59,9 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     by_week: dict[str, dict[str, float]] = defaultdict(dict)
     for w in report["weeks"]:
         by_week[w["week"]][w["category"]] = w["hours"]
-    weeks = sorted(by_week)
-    people = store.weekly_people(f.team_ids, start, end, at_least=group_floor(store))
-    hidden = {i: r for i, w in enumerate(weeks) if (r := small_group(store, people.get(w, 0)))}
+    weeks = sorted(set(by_week) | set(hidden_weeks))
+    floor = group_floor(store)
+    hidden = {i: f"fewer than {floor} people" for i, w in enumerate(weeks) if w in hidden_weeks}
     cats = [c for c in charts.category_order(c for w in by_week.values() for c in w)]
     working = [c for c in cats if c != "non_work"]
 
@@ -88,13 +96,15 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         rows,
         note="Tracked working time is every active category except non-work. Target is the "
         f"{weekly_target:g}-hour week of each of the {report['people']} people tracked in the "
-        "period, pro rata for part weeks; weeks with people away fall below it.",
+        "period, pro rata for part weeks; weeks with people away fall below it. "
+        + totals_note(report, floor),
     )
 
     tracked = report["tracked_hours"]
     target = report["target_hours"]
-    function_hours = sum(h for w in by_week.values() for c, h in w.items() if c in FUNCTION_IDS)
     tpu = reports.time_per_unit_report(store, f.team_ids, f.team, start, end)
+    # From the same totals as the headline: hidden weeks count in both or in neither.
+    function_hours = sum(r["hours"] for r in tpu.get("functions", []))
     flagged = [r["name"] for r in tpu.get("functions", []) if r["band"] in ("watch", "slow")]
     no_units = [
         r["name"]
@@ -103,7 +113,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     ]
     page.headline_title = "Headline figures for the period"
     page.headline = [
-        Figure("Tracked working hours", hours(tracked), f"{report['people']} people"),
+        Figure("Tracked working hours", hours(tracked), _people_note(report)),
         Figure("Target hours", hours(target), f"{weekly_target:g} h a week each"),
         Figure(
             "Tracked vs target",
