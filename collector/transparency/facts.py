@@ -47,6 +47,10 @@ NEVER_COLLECTED = (
 )
 
 
+#: The report page that needs the client-finance permission (per-client money).
+CLIENTS_PAGE = "Clients"
+
+
 @dataclass(frozen=True)
 class Role:
     name: str
@@ -119,7 +123,13 @@ def roles(report_pages: tuple[str, ...], admin_pages: tuple[str, ...], group: in
             "Managers",
             f"reports for their own teams only, as totals of groups of at least {group} people "
             "(smaller groups are hidden, not shown as zero)",
-            report_pages,
+            tuple(p for p in report_pages if p != CLIENTS_PAGE),
+        ),
+        Role(
+            "Managers with client finance",
+            "also each client's revenue, agent cost, back-office hours and margin, for the "
+            "whole organisation (a permission an admin grants)",
+            (CLIENTS_PAGE,),
         ),
         Role(
             "Admins",

@@ -240,7 +240,13 @@ def test_privacy_page_opens_without_sign_in(browser, demo_server):
     assert response.status == 200 and page.url.endswith("/privacy")  # no redirect to sign-in
     assert page.locator("h1").inner_text() == "What Backlight holds, and who sees it"
     roles = page.locator("table.data tbody th").all_inner_texts()
-    assert roles == ["You (the employee)", "Managers", "Admins", "Nobody"]
+    assert roles == [
+        "You (the employee)",
+        "Managers",
+        "Managers with client finance",
+        "Admins",
+        "Nobody",
+    ]
     page.screenshot(path=str(SCREENSHOTS / "privacy.png"), full_page=True)
     assert errors == [], errors
     context.close()
