@@ -89,9 +89,7 @@ def test_an_interruption_across_two_batches_is_counted_once_settled(store_and_de
     # A query recounts unsettled days in memory: the right figures, nothing written.
     for _settled in (False, True):
         days = store.interruption_days(None, day, day)
-        assert [(d["day"], d["count"], d["away_s"]) for d in days] == [
-            (day, 1, pytest.approx(180))
-        ]
+        assert [(d["day"], d["count"], d["away_s"]) for d in days] == [(day, 1, pytest.approx(180))]
         mine = store.person_summary(device.person_id, day, day)["interruptions"]
         assert (mine["count"], mine["away_minutes"]) == (1, pytest.approx(3))
         assert len(store.all("SELECT * FROM interruption_backlog")) == (0 if _settled else 1)
