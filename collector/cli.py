@@ -56,12 +56,26 @@ def main() -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker threads; slow clients do not hold them (collector/http_server.py).",
+)
+@click.option(
+    "--connection-limit",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(10, 100_000),
+    help="Open connections at most (idle agents' keep-alive ones included).",
+)
+def serve(db_path: Path | None, host: str, port: int, threads: int, connection_limit: int) -> None:
     """Serve the API and dashboard with waitress (a production WSGI server)."""
-    from waitress import serve as waitress_serve
+    import logging
 
     from collector import create_app
+    from collector.http_server import make_server
 
     path = str(db_path or default_db_path())
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -72,15 +86,10 @@ def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
     gc.freeze()
     threading.Thread(target=_purge_daily, args=(path,), daemon=True, name="retention").start()
     threading.Thread(target=_settle_often, args=(path,), daemon=True, name="settle").start()
+    logging.basicConfig()
+    server = make_server(app, host, port, threads, connection_limit)
     click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
-    waitress_serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="backlight",
-        clear_untrusted_proxy_headers=True,
-    )
+    server.run()
 
 
 def _purge_daily(path: str) -> None:
