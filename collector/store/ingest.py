@@ -70,11 +70,11 @@ class IngestMixin:
 
         Raises BatchIdReused, storing nothing, when the device already stored
         a different batch under this id."""
-        digest = batch_digest(batch)
-        if self._seen(device.id, batch.batch_id, digest):  # a retry: skip the work below
+        segments, roll, uncategorised = _rows(device, batch)
+        digest = batch_digest(batch.rules_version, batch.timezone, segments)
+        if self._seen(device.id, batch.batch_id, digest):  # a retry: store nothing
             self.touch_device(device.id, queue)
             return 0, True
-        segments, roll, uncategorised = _rows(device, batch)
         days = {d for d, _cat, _client in roll}
         with self.write() as c:
             if self._seen(device.id, batch.batch_id, digest):  # a retry racing the first copy
