@@ -70,7 +70,29 @@ def main() -> None:
     type=click.IntRange(10, 100_000),
     help="Open connections at most (idle agents' keep-alive ones included).",
 )
-def serve(db_path: Path | None, host: str, port: int, threads: int, connection_limit: int) -> None:
+@click.option(
+    "--header-timeout",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds a request's headers may take to arrive, from its first byte.",
+)
+@click.option(
+    "--request-timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds a whole request (headers and body) may take to arrive.",
+)
+def serve(
+    db_path: Path | None,
+    host: str,
+    port: int,
+    threads: int,
+    connection_limit: int,
+    header_timeout: float,
+    request_timeout: float,
+) -> None:
     """Serve the API and dashboard with waitress (a production WSGI server)."""
     import logging
 
@@ -87,7 +109,15 @@ def serve(db_path: Path | None, host: str, port: int, threads: int, connection_l
     threading.Thread(target=_purge_daily, args=(path,), daemon=True, name="retention").start()
     threading.Thread(target=_settle_often, args=(path,), daemon=True, name="settle").start()
     logging.basicConfig()
-    server = make_server(app, host, port, threads, connection_limit)
+    server = make_server(
+        app,
+        host,
+        port,
+        threads=threads,
+        connection_limit=connection_limit,
+        header_timeout_s=header_timeout,
+        request_timeout_s=request_timeout,
+    )
     click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
     server.run()
 

@@ -15,7 +15,8 @@ out. Here:
 * a deadline per request, which waitress lacks: its headers must arrive
   within 20 s of the first byte and the whole request (a body is at most
   1 MB) within 120 s, however steadily the bytes trickle in; past it the
-  connection is closed (`_Channel`, `_Server.maintenance`);
+  connection is closed (`_Channel`, `_Server.maintenance`); `serve
+  --header-timeout/--request-timeout` change them (a slow branch-office link);
 * `cleanup_interval` 2 s, so those limits are enforced within seconds;
 * `asyncore_use_poll`: select() cannot watch file descriptors past 1024.
 
@@ -94,7 +95,16 @@ class _Server(TcpWSGIServer):
                 channel.will_close = True
 
 
-def make_server(app: Any, host: str, port: int, threads: int, connection_limit: int) -> Any:
+def make_server(
+    app: Any,
+    host: str,
+    port: int,
+    *,
+    threads: int = 8,
+    connection_limit: int = CONNECTION_LIMIT,
+    header_timeout_s: float = HEADER_TIMEOUT_S,
+    request_timeout_s: float = REQUEST_TIMEOUT_S,
+) -> Any:
     """A waitress server for `app` on host:port, ready to `run()`."""
     files = raise_open_files_limit()
     limit = max(1, min(connection_limit, files - SPARE_FILES))
@@ -118,6 +128,9 @@ def make_server(app: Any, host: str, port: int, threads: int, connection_limit: 
         _Server(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=info)
         for info in adj.listen
     ]
+    for server in servers:
+        server.header_timeout_s = header_timeout_s
+        server.request_timeout_s = max(request_timeout_s, header_timeout_s)
     if len(servers) == 1:
         return servers[0]
     listening = [(s.effective_host, s.effective_port) for s in servers]

@@ -97,3 +97,58 @@ def test_a_normal_client_is_answered_while_500_slow_ones_are_open(collector):
         assert r.status_code == 200
     finally:
         slow.close()
+
+
+def _closed_within(sock: socket.socket, seconds: float, drip: bytes) -> float | None:
+    """Drip a byte a second until the server closes; seconds it took, or None."""
+    sock.setblocking(False)
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        try:
+            if sock.recv(4096) == b"":
+                return time.monotonic() - started
+        except BlockingIOError:
+            pass
+        except OSError:
+            return time.monotonic() - started
+        try:
+            sock.send(drip)
+        except BlockingIOError:
+            pass
+        except OSError:
+            return time.monotonic() - started
+        time.sleep(1)
+    return None
+
+
+def test_a_body_that_trickles_in_is_cut_off_at_the_request_deadline(tmp_path):
+    """Headers in time, then a body byte a second: closed at `--request-timeout`;
+    a request that is slow but within its deadlines is answered."""
+    from tests.fixtures.collector_server import CollectorServer
+
+    server = CollectorServer(tmp_path / "c.db", tmp_path / "c.log")
+    server.serve_args = ["--header-timeout", "3", "--request-timeout", "6"]
+    server.start()
+    try:
+        head = (
+            b"POST /api/v1/summaries HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        )
+        trickle = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        trickle.sendall(head)
+        took = _closed_within(trickle, 20, b" ")
+        trickle.close()
+        assert took is not None, "a body trickling in for 20 s was not cut off"
+        assert 6 - 1 < took < 6 + CLEANUP_INTERVAL_S + 2, took
+
+        # Slow, but each part within its deadline: answered (401: no device token).
+        ok = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        for part in (head[:20], head[20:]):
+            ok.sendall(part)
+            time.sleep(1.5)
+        ok.sendall(b"{" + b" " * 998 + b"}")
+        answer = ok.recv(4096)
+        ok.close()
+        assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+    finally:
+        server.stop()
