@@ -133,7 +133,8 @@ def _purge_daily(path: str) -> None:
 
 
 #: How often the server recounts interruptions for person-days that received
-#: segments. Reports settle whatever is left, so this only bounds their wait.
+#: segments. Reports recount what is left in memory (they never write), so
+#: this only bounds how much they recount.
 SETTLE_EVERY_S = 5.0
 
 

@@ -86,34 +86,34 @@ class InterruptionsMixin:
             f"SELECT person_id, day FROM interruption_backlog WHERE day BETWEEN ? AND ?{where}",
             params,
         )
-        changes: dict[str, list] = {}
-        if marked:
-            limits = _limits(self.settings())
-            for person_id, day in marked:
-                new = self._count_day(person_id, day, *limits)
-                old = self._stored_counts(person_id, day)
-                total = changes.setdefault(day, [0, 0.0, 0])
-                for i, (n, o) in enumerate(zip(new, old, strict=True)):
-                    total[i] += n - o
-        return changes
+        return self._changes(marked)
 
     def unsettled_person_counts(self: Store, person_id: int, start: str, end: str) -> list[float]:
         """The change in one person's (count, away seconds, task switches) over a
         range that settling will bring, without writing; see unsettled_changes."""
-        days = self.all(
-            """SELECT day FROM interruption_backlog
+        marked = self.all(
+            """SELECT person_id, day FROM interruption_backlog
                WHERE person_id = ? AND day BETWEEN ? AND ?""",
             (person_id, start, end),
         )
         total = [0, 0.0, 0]
-        if days:
-            limits = _limits(self.settings())
-            for (day,) in days:
-                new = self._count_day(person_id, day, *limits)
-                old = self._stored_counts(person_id, day)
-                for i, (n, o) in enumerate(zip(new, old, strict=True)):
-                    total[i] += n - o
+        for change in self._changes(marked).values():
+            total = [t + c for t, c in zip(total, change, strict=True)]
         return total
+
+    def _changes(self: Store, marked: list) -> dict[str, list]:
+        """Per day: new counts minus stored ones, summed over the marked (person, day)s."""
+        changes: dict[str, list] = {}
+        if not marked:
+            return changes
+        limits = _limits(self.settings())
+        for person_id, day in marked:
+            new = self._count_day(person_id, day, *limits)
+            old = self._stored_counts(person_id, day)
+            total = changes.setdefault(day, [0, 0.0, 0])
+            for i, (n, o) in enumerate(zip(new, old, strict=True)):
+                total[i] += n - o
+        return changes
 
     def _recount(
         self: Store, person_id: int, team_id: int, day: str, min_focus_s: float, max_away_s: float
