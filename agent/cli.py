@@ -28,6 +28,7 @@ from agent.config import (
 from agent.consent import ConsentBook, queue_decision
 from agent.outbox import Outbox
 from agent.policy import PolicyStore
+from agent.quarantine import reason
 from agent.uploader import (
     CollectorClient,
     HttpError,
@@ -225,7 +226,7 @@ def status(paths: Paths, args: argparse.Namespace) -> int:
     lines.append(f"quarantined:  {len(snap['quarantined'])} batch(es)")
     for b in snap["quarantined"]:
         lines.append(
-            f"  {b['batch_id']}: {b['segments']} segment(s), {b['status_code']}: {b['error']}"
+            f"  {b['batch_id']}: {b['segments']} segment(s), {b['status_code']}: {b['reason']}"
         )
     for limit in snap["limitations"]:
         lines.append(f"limitation:   {limit}")
@@ -273,7 +274,11 @@ def snapshot(paths: Paths) -> dict:
             "consent": stats.pending_consent if stats else 0,
             "units": stats.pending_units if stats else 0,
         },
-        "quarantined": [asdict(q) for q in stats.quarantined] if stats else [],
+        "quarantined": [
+            {**asdict(q), "reason": reason(q.status_code, q.error)} for q in stats.quarantined
+        ]
+        if stats
+        else [],
         "last_upload_at": stats.last_upload_at if stats else None,
         "last_error": stats.last_error if stats else None,
         "limitations": json.loads(meta["limitations"]) if meta.get("limitations") else [],

@@ -12,6 +12,7 @@ decisions and work items refused for good are set aside the same way, by
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -28,6 +29,27 @@ class Quarantined:
     status_code: int | None
     error: str
     at: str
+
+
+#: Refusals status explains in words, by the collector's error code.
+EXPLAINED = {
+    "batch_id_reused": "the collector already holds a different batch under this id, "
+    "so this one was not stored; it is kept here, not sent again",
+}
+
+
+def reason(status_code: int | None, error_body: str) -> str:
+    """Why a batch was set aside, in one line for status: the collector's error
+    code and message when its body is the API's JSON error, else the body."""
+    try:
+        body = json.loads(error_body)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        return error_body[:300]
+    code = body["error"]
+    text = EXPLAINED.get(code) or str(body.get("message", ""))[:300]
+    return f"{code}: {text}"
 
 
 class QuarantineMixin:

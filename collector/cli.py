@@ -57,12 +57,48 @@ def main() -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker threads; slow clients do not hold them (collector/http_server.py).",
+)
+@click.option(
+    "--connection-limit",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(10, 100_000),
+    help="Open connections at most (idle agents' keep-alive ones included).",
+)
+@click.option(
+    "--header-timeout",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds a request's headers may take to arrive, from its first byte.",
+)
+@click.option(
+    "--request-timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds a whole request (headers and body) may take to arrive.",
+)
+def serve(
+    db_path: Path | None,
+    host: str,
+    port: int,
+    threads: int,
+    connection_limit: int,
+    header_timeout: float,
+    request_timeout: float,
+) -> None:
     """Serve the API and dashboard with waitress (a production WSGI server)."""
-    from waitress import serve as waitress_serve
+    import logging
 
     from collector import create_app
+    from collector.http_server import make_server
 
     path = str(db_path or default_db_path())
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -73,15 +109,18 @@ def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
     gc.freeze()
     threading.Thread(target=_purge_daily, args=(path,), daemon=True, name="retention").start()
     threading.Thread(target=_settle_often, args=(path,), daemon=True, name="settle").start()
-    click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
-    waitress_serve(
+    logging.basicConfig()
+    server = make_server(
         app,
-        host=host,
-        port=port,
+        host,
+        port,
         threads=threads,
-        ident="backlight",
-        clear_untrusted_proxy_headers=True,
+        connection_limit=connection_limit,
+        header_timeout_s=header_timeout,
+        request_timeout_s=request_timeout,
     )
+    click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
+    server.run()
 
 
 def _purge_daily(path: str) -> None:
@@ -95,7 +134,8 @@ def _purge_daily(path: str) -> None:
 
 
 #: How often the server recounts interruptions for person-days that received
-#: segments. Reports settle whatever is left, so this only bounds their wait.
+#: segments. Reports recount what is left in memory (they never write), so
+#: this only bounds how much they recount.
 SETTLE_EVERY_S = 5.0
 
 

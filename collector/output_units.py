@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from collector.api.errors import ApiError, from_validation
 from collector.api.models import MyUnit, OutputUnit
+from collector.spreadsheet_csv import write_csv
 
 if TYPE_CHECKING:
     from collector.store import Store
@@ -155,9 +156,6 @@ def parse_csv(text: str) -> list[OutputUnit]:
 
 
 def csv_rows(store: Store, team_ids: list[int] | None, start: str, end: str) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for r in store.output_units(team_ids, start, end):
-        writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
-    return out.getvalue()
+    """The units export (page, API and CLI), in the columns the import reads."""
+    rows = store.output_units(team_ids, start, end)
+    return write_csv(CSV_COLUMNS, ([r.get(k) for k in CSV_COLUMNS] for r in rows))

@@ -15,6 +15,7 @@ from collector.api.errors import ApiError, field_error
 from collector.db import get_store
 from collector.output_units import resolve_my_units
 from collector.reports import default_range
+from collector.store.batch_digest import BatchIdReused
 from shared.payload import SummaryBatch
 
 from . import bp
@@ -119,10 +120,11 @@ def _queue_header() -> tuple[int, int] | None:
     tag="devices",
     auth_as="device",
     body=SummaryBatch,
-    responses={200: m.IngestResponse},
+    responses={200: m.IngestResponse, 409: None},
 )
 def post_summaries(device, *, body: SummaryBatch):
-    """Stored whole or not at all; the same batch_id twice stores once."""
+    """Stored whole or not at all; the same batch twice stores once (200, `duplicate`);
+    the same batch_id with other content is refused with 409 `batch_id_reused`."""
     if device.consent_decision != "granted":
         raise ApiError(403, "consent_required", "this device has not granted consent")
     limit = (datetime.now(UTC) + CLOCK_SKEW).timestamp()
@@ -131,7 +133,16 @@ def post_summaries(device, *, body: SummaryBatch):
         raise field_error(
             f"segments.{first}.end", "is in the future (beyond the collector's clock + 5 minutes)"
         )
-    accepted, duplicate = get_store().ingest(device, body, queue=_queue_header())
+    try:
+        accepted, duplicate = get_store().ingest(device, body, queue=_queue_header())
+    except BatchIdReused:
+        raise ApiError(
+            409,
+            "batch_id_reused",
+            "batch_id: this device already sent a different batch under this id; "
+            "nothing was stored (send new data under a new batch_id)",
+            [{"field": "batch_id", "message": "already used for a batch with other content"}],
+        ) from None
     return {"batch_id": body.batch_id, "accepted": accepted, "duplicate": duplicate}
 
 

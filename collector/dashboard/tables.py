@@ -7,13 +7,13 @@ A suppressed row keeps its label and says why, instead of carrying zeros.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response
+
+from collector.spreadsheet_csv import write_csv
 
 
 @dataclass(frozen=True)
@@ -40,26 +40,17 @@ class Table:
 
 
 def csv_body(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
     keys = [c.key for c in table.columns]
     extra = table.suppressed_rows()
-    writer.writerow(keys + (["suppressed"] if extra else []))
+    rows = []
     for row in table.rows:
         if row.get("suppressed"):
             values = [row.get(k) if i == 0 else None for i, k in enumerate(keys)]
             values.append(row["suppressed"])
         else:
             values = [row.get(k) for k in keys] + ([""] if extra else [])
-        writer.writerow(["" if v is None else _plain(v) for v in values])
-    return out.getvalue()
-
-
-def _plain(value: Any) -> Any:
-    """Spreadsheet-safe: a text cell may not start a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        rows.append(values)
+    return write_csv(keys + (["suppressed"] if extra else []), rows)
 
 
 def csv_response(table: Table, name: str, parts: list[str | None]) -> Response:

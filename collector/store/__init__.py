@@ -102,6 +102,20 @@ class Store(
             else:
                 self.conn.commit()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same committed state
+        (WAL), so a read that combines tables cannot straddle a writer's commit.
+        It takes no write lock and writes nothing."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self.conn
+        finally:
+            self.conn.rollback()
+
     def one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 

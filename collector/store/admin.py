@@ -8,11 +8,15 @@ cannot both pass the check.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collector.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def _now() -> str:
@@ -83,18 +87,25 @@ class AdminMixin:
         return dict(row) if row else None
 
     def note_api_key_used(self: Store, key_id: int) -> None:
-        """Record that a key was used (at most once a minute per key, to spare writes)."""
+        """Record that a key was used (at most once a minute per key, to spare writes).
+
+        Best effort: a report asked for with an API key is a read, and reads
+        work on a full or read-only disk (DESIGN §6), so a note that cannot be
+        written is skipped."""
         now = datetime.now(UTC)
         minute_ago = (now - timedelta(minutes=1)).isoformat(timespec="seconds")
         row = self.one("SELECT last_used_at FROM api_keys WHERE id = ?", (key_id,))
         if row is None or (row[0] is not None and row[0] >= minute_ago):
             return  # fresh enough: no write, no writer lock
-        with self.write() as c:
-            c.execute(
-                """UPDATE api_keys SET last_used_at = ? WHERE id = ?
-                   AND (last_used_at IS NULL OR last_used_at < ?)""",
-                (now.isoformat(timespec="seconds"), key_id, minute_ago),
-            )
+        try:
+            with self.write() as c:
+                c.execute(
+                    """UPDATE api_keys SET last_used_at = ? WHERE id = ?
+                       AND (last_used_at IS NULL OR last_used_at < ?)""",
+                    (now.isoformat(timespec="seconds"), key_id, minute_ago),
+                )
+        except sqlite3.OperationalError as exc:  # disk full, read-only, locked too long
+            log.warning("could not note the use of API key %s: %s", key_id, exc)
 
     # -- enrollment tokens ------------------------------------------------
     def enrollment_token_row(self: Store, token_id: int) -> dict | None:

@@ -2,10 +2,11 @@
 
 A batch is stored in one transaction together with its `batches` row, so a
 crash leaves either all of it or none, and a retry of the same batch_id finds
-the row and stores nothing twice. Rollups are brought up to date in the same
-transaction, so reports never see segments without their rollups; the
-person-day's interruption counts are marked for a recount in it too
-(store/interruptions.py says why that is not done here).
+the row and stores nothing twice; the row keeps the batch's digest, so the
+same id with another body is refused (store/batch_digest.py). Rollups are
+brought up to date in the same transaction, so reports never see segments
+without their rollups; the person-day's interruption counts are marked for a
+recount in it too (store/interruptions.py says why that is not done here).
 
 This is the collector's hot path: every segment passes through the loop in
 `_rows`, so it works on the POSIX seconds the payload check already computed
@@ -19,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from collector.store.aggregates import purge_derived
+from collector.store.batch_digest import BatchIdReused, batch_digest
 from shared.payload import SummaryBatch
 
 if TYPE_CHECKING:
@@ -64,20 +66,24 @@ class IngestMixin:
         *,
         queue: tuple[int, int] | None = None,
     ) -> tuple[int, bool]:
-        """Store a validated batch. Returns (segments stored, was it a duplicate)."""
-        if self._seen(device.id, batch.batch_id):  # a retry: skip the work below
+        """Store a validated batch. Returns (segments stored, was it a duplicate).
+
+        Raises BatchIdReused, storing nothing, when the device already stored
+        a different batch under this id."""
+        segments, roll, uncategorised = _rows(device, batch)
+        digest = batch_digest(batch.rules_version, batch.timezone, segments)
+        if self._seen(device.id, batch.batch_id, digest):  # a retry: store nothing
             self.touch_device(device.id, queue)
             return 0, True
-        segments, roll, uncategorised = _rows(device, batch)
         days = {d for d, _cat, _client in roll}
         with self.write() as c:
-            if self._seen(device.id, batch.batch_id):  # a retry racing the first copy
+            if self._seen(device.id, batch.batch_id, digest):  # a retry racing the first copy
                 self.touch_device(device.id, queue)
                 return 0, True
             c.execute(
-                """INSERT INTO batches (device_id, batch_id, received_at, segment_count)
-                   VALUES (?, ?, ?, ?)""",
-                (device.id, batch.batch_id, _now(), len(segments)),
+                """INSERT INTO batches (device_id, batch_id, received_at, segment_count,
+                   body_digest) VALUES (?, ?, ?, ?, ?)""",
+                (device.id, batch.batch_id, _now(), len(segments), digest),
             )
             c.executemany(
                 """INSERT INTO segments (device_id, person_id, start, end, utc_offset_min, day,
@@ -116,14 +122,20 @@ class IngestMixin:
             self.touch_device(device.id, queue)
         return len(segments), False
 
-    def _seen(self: Store, device_id: str, batch_id: str) -> bool:
-        return (
-            self.one(
-                "SELECT 1 FROM batches WHERE device_id = ? AND batch_id = ?",
-                (device_id, batch_id),
-            )
-            is not None
+    def _seen(self: Store, device_id: str, batch_id: str, digest: str) -> bool:
+        """True for a retry of a stored batch; raises BatchIdReused for another body.
+
+        A batch stored before digests were kept (NULL) cannot be compared and
+        is taken as the same, the answer it always had."""
+        row = self.one(
+            "SELECT body_digest FROM batches WHERE device_id = ? AND batch_id = ?",
+            (device_id, batch_id),
         )
+        if row is None:
+            return False
+        if row[0] is not None and row[0] != digest:
+            raise BatchIdReused(batch_id)
+        return True
 
     def _add_to_coarser_rollups(
         self: Store,

@@ -6,8 +6,13 @@ inside each ingest transaction made an upload cost more the later in the day
 it came, and was the larger half of the write path. Instead, ingest marks the
 (person, day) in `interruption_backlog` in the batch's own transaction, and
 `settle_interruptions` recounts the marked days later: a background thread
-in `serve` does it every few seconds, and every query that returns
-interruption figures settles first, so a report never shows a stale count.
+in `serve` does it every few seconds.
+
+Reads never write (DESIGN §6: a report works on a full or read-only disk),
+so a query does not settle; it recounts the days still marked in memory
+(`unsettled_changes`, `unsettled_person_counts`) and adds the change to what
+is stored, so a report never shows a stale count either. The backlog is a
+few seconds of uploads, so that costs little.
 
 Crash safety: the mark commits with the segments, and a settle deletes the
 marks in the same transaction that writes the counts, so a crash on either
@@ -50,13 +55,7 @@ class InterruptionsMixin:
                     (SETTLE_CHUNK,),
                 ).fetchall()
                 for person_id, team_id, day in pending:
-                    change = self._recount(
-                        person_id,
-                        team_id,
-                        day,
-                        s["interruptions.min_focus_s"],
-                        s["interruptions.max_away_s"],
-                    )
+                    change = self._recount(person_id, team_id, day, *_limits(s))
                     c.execute(
                         """UPDATE team_days SET interruptions = interruptions + ?,
                            away_s = away_s + ?, task_switches = task_switches + ?
@@ -71,13 +70,74 @@ class InterruptionsMixin:
             if len(pending) < SETTLE_CHUNK:
                 return done
 
+    def unsettled_changes(
+        self: Store, team_ids: list[int] | None, start: str, end: str
+    ) -> dict[str, list]:
+        """Per day in the range: the change in (count, away seconds, task switches)
+        that settling the marked person-days will bring, worked out without writing.
+
+        Call it in the same read transaction as the read it corrects."""
+        where = ""
+        params: list = [start, end]
+        if team_ids is not None:
+            where = f" AND team_id IN ({','.join('?' * len(team_ids))})"
+            params += team_ids
+        marked = self.all(
+            f"SELECT person_id, day FROM interruption_backlog WHERE day BETWEEN ? AND ?{where}",
+            params,
+        )
+        return self._changes(marked)
+
+    def unsettled_person_counts(self: Store, person_id: int, start: str, end: str) -> list[float]:
+        """The change in one person's (count, away seconds, task switches) over a
+        range that settling will bring, without writing; see unsettled_changes."""
+        marked = self.all(
+            """SELECT person_id, day FROM interruption_backlog
+               WHERE person_id = ? AND day BETWEEN ? AND ?""",
+            (person_id, start, end),
+        )
+        total = [0, 0.0, 0]
+        for change in self._changes(marked).values():
+            total = [t + c for t, c in zip(total, change, strict=True)]
+        return total
+
+    def _changes(self: Store, marked: list) -> dict[str, list]:
+        """Per day: new counts minus stored ones, summed over the marked (person, day)s."""
+        changes: dict[str, list] = {}
+        if not marked:
+            return changes
+        limits = _limits(self.settings())
+        for person_id, day in marked:
+            new = self._count_day(person_id, day, *limits)
+            old = self._stored_counts(person_id, day)
+            total = changes.setdefault(day, [0, 0.0, 0])
+            for i, (n, o) in enumerate(zip(new, old, strict=True)):
+                total[i] += n - o
+        return changes
+
     def _recount(
         self: Store, person_id: int, team_id: int, day: str, min_focus_s: float, max_away_s: float
     ) -> list:
-        """Detect again over the whole person-day, so batch borders do not matter.
+        """Detect again over the whole person-day, so batch borders do not matter,
+        and store the result (inside settle's transaction).
 
         Returns the change in (count, away seconds, task switches), for the
         per-team totals."""
+        new = self._count_day(person_id, day, min_focus_s, max_away_s)
+        old = self._stored_counts(person_id, day)
+        self.conn.execute(
+            """INSERT INTO interruption_days (person_id, team_id, day, count, away_s, task_switches)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (person_id, day) DO UPDATE SET count = excluded.count,
+               away_s = excluded.away_s, task_switches = excluded.task_switches""",
+            (person_id, team_id, day, *new),
+        )
+        return [n - o for n, o in zip(new, old, strict=True)]
+
+    def _count_day(
+        self: Store, person_id: int, day: str, min_focus_s: float, max_away_s: float
+    ) -> tuple[int, float, int]:
+        """(count, away seconds, task switches) of one person-day, from its segments."""
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: a day can be a thousand rows
         rows = cursor.execute(
@@ -94,17 +154,16 @@ class InterruptionsMixin:
             )
         counts = per_day(detect(spans, min_focus_s=min_focus_s, max_away_s=max_away_s))
         today = counts.get(date.fromisoformat(day))
-        new = (today.count, today.away_s, today.task_switches) if today else (0, 0.0, 0)
-        old = self.conn.execute(
+        return (today.count, today.away_s, today.task_switches) if today else (0, 0.0, 0)
+
+    def _stored_counts(self: Store, person_id: int, day: str) -> tuple[int, float, int]:
+        row = self.conn.execute(
             """SELECT count, away_s, task_switches FROM interruption_days
                WHERE person_id = ? AND day = ?""",
             (person_id, day),
-        ).fetchone() or (0, 0.0, 0)
-        self.conn.execute(
-            """INSERT INTO interruption_days (person_id, team_id, day, count, away_s, task_switches)
-               VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (person_id, day) DO UPDATE SET count = excluded.count,
-               away_s = excluded.away_s, task_switches = excluded.task_switches""",
-            (person_id, team_id, day, *new),
-        )
-        return [n - o for n, o in zip(new, old, strict=True)]
+        ).fetchone()
+        return tuple(row) if row else (0, 0.0, 0)
+
+
+def _limits(settings: dict) -> tuple[float, float]:
+    return settings["interruptions.min_focus_s"], settings["interruptions.max_away_s"]

@@ -84,18 +84,29 @@ class QueriesMixin:
     def interruption_days(
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]:
-        """Per day: interruptions, away seconds, task switches, working seconds, people."""
-        self.settle_interruptions()
+        """Per day: interruptions, away seconds, task switches, working seconds, people.
+
+        Reads only: person-days not settled yet are recounted in memory."""
         where, params = _teams(team_ids)
-        rows = self.all(
-            f"""SELECT day, SUM(interruptions) AS count, SUM(away_s) AS away_s,
-                       SUM(task_switches) AS task_switches, SUM(working_s) AS working_s,
-                       SUM(people) AS people
-                FROM team_days WHERE day BETWEEN ? AND ?{where} AND working_s > 0
-                GROUP BY day ORDER BY day""",
-            [start, end, *params],
-        )
-        return [dict(r) for r in rows]
+        with self.snapshot():
+            rows = [
+                dict(r)
+                for r in self.all(
+                    f"""SELECT day, SUM(interruptions) AS count, SUM(away_s) AS away_s,
+                           SUM(task_switches) AS task_switches, SUM(working_s) AS working_s,
+                           SUM(people) AS people
+                    FROM team_days WHERE day BETWEEN ? AND ?{where} AND working_s > 0
+                    GROUP BY day ORDER BY day""",
+                    [start, end, *params],
+                )
+            ]
+            changes = self.unsettled_changes(team_ids, start, end)
+        for r in rows:
+            count, away_s, switches = changes.get(r["day"], (0, 0.0, 0))
+            r["count"] += count
+            r["away_s"] += away_s
+            r["task_switches"] += switches
+        return rows
 
     def client_hours(self: Store, start: str, end: str) -> dict[str, tuple[float, int]]:
         """Back-office (work-function) hours and the people behind them, per client."""
@@ -138,24 +149,27 @@ class QueriesMixin:
         return [dict(r) for r in rows]
 
     def person_summary(self: Store, person_id: int, start: str, end: str) -> dict:
-        self.settle_interruptions()
-        cats = self.all(
-            """SELECT category, SUM(active_s) / 3600.0 AS hours FROM rollups
-               WHERE person_id = ? AND day BETWEEN ? AND ? GROUP BY category
-               ORDER BY hours DESC""",
-            (person_id, start, end),
-        )
-        intr = self.one(
-            """SELECT COALESCE(SUM(count), 0), COALESCE(SUM(away_s), 0),
-                      COALESCE(SUM(task_switches), 0)
-               FROM interruption_days WHERE person_id = ? AND day BETWEEN ? AND ?""",
-            (person_id, start, end),
-        )
+        """Reads only: person-days not settled yet are recounted in memory."""
+        with self.snapshot():
+            cats = self.all(
+                """SELECT category, SUM(active_s) / 3600.0 AS hours FROM rollups
+                   WHERE person_id = ? AND day BETWEEN ? AND ? GROUP BY category
+                   ORDER BY hours DESC""",
+                (person_id, start, end),
+            )
+            intr = self.one(
+                """SELECT COALESCE(SUM(count), 0), COALESCE(SUM(away_s), 0),
+                          COALESCE(SUM(task_switches), 0)
+                   FROM interruption_days WHERE person_id = ? AND day BETWEEN ? AND ?""",
+                (person_id, start, end),
+            )
+            change = self.unsettled_person_counts(person_id, start, end)
+        count, away_s, switches = (a + b for a, b in zip(intr, change, strict=True))
         return {
             "categories": [dict(r) for r in cats],
             "interruptions": {
-                "count": int(intr[0]),
-                "away_minutes": intr[1] / 60,
-                "task_switches": int(intr[2]),
+                "count": int(count),
+                "away_minutes": away_s / 60,
+                "task_switches": int(switches),
             },
         }

@@ -299,6 +299,17 @@ def m004_interruption_backlog(db: Database) -> None:
 
 
 @migrations()
+def m005_batch_digest(db: Database) -> None:
+    """Each batch's content digest (store/batch_digest.py), so a reused batch_id
+    with another body is refused (409) instead of answered as a duplicate.
+
+    Batches stored before this migration keep NULL: their body was not kept,
+    so a retry of one is answered as a duplicate, as before, until retention
+    removes it."""
+    db.execute("ALTER TABLE batches ADD COLUMN body_digest TEXT")
+
+
+@migrations()
 def m007_user_disabled(db: Database) -> None:
     """Account lifecycle (issue 13): who owns an API key, who sees client finance,
     and failed sign-ins for names that match no open account.

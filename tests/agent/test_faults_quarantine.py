@@ -96,3 +96,56 @@ def test_refused_batches_are_quarantined_shown_and_the_rest_keep_flowing(
             "('future-batch-0001', 'unknown-category-0001')"
         ).fetchone()[0]
     assert kept == 2
+
+
+def test_a_batch_whose_id_the_collector_holds_with_other_content_is_quarantined(
+    fast_collector,  # noqa: F811
+    agent_home,  # noqa: F811
+):
+    """409 batch_id_reused: kept in quarantine, said in status, the collector's copy
+    untouched (before, the agent took the 200 "duplicate" and marked it sent)."""
+    server, agent = fast_collector, agent_home
+    agent.enroll(server, "hugo", checkpoint_s=1)
+    start = datetime.now().astimezone().replace(microsecond=0) - timedelta(hours=2)
+    held_there = {
+        "batch_id": "reused-batch-0001",
+        "sent_at": datetime.now().astimezone().isoformat(),
+        "rules_version": 1,
+        "timezone": "UTC",
+        "segments": [
+            {
+                "start": start.isoformat(),
+                "end": (start + timedelta(seconds=60)).isoformat(),
+                "category": "invoicing",
+                "app": "excel",
+                "state": "active",
+                "keys": 3,
+                "clicks": 1,
+            }
+        ],
+    }
+    r = server.api("POST", "/summaries", agent.config["device_token"], json=held_there)
+    assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+    inject_batch(agent, "reused-batch-0001", start, "payroll")  # the same id, other content
+
+    agent.start(cycle_s=1.5)
+    wait_for("a quarantined batch", lambda: len(agent.status()["quarantined"]) == 1, timeout=20)
+    (held,) = agent.status()["quarantined"]
+    assert held["batch_id"] == "reused-batch-0001" and held["status_code"] == 409
+    assert held["reason"].startswith("batch_id_reused: ")
+    text = agent.cli("status").stdout
+    assert (
+        "reused-batch-0001: 1 segment(s), 409: batch_id_reused: the collector already holds "
+        "a different batch under this id" in text
+    ), text
+    _, code, _ = agent.terminate()
+    assert code == 0
+    theirs = [
+        r for r in collector_segments(server, agent.device_id) if r["start"] == start.timestamp()
+    ]
+    assert [r["category"] for r in theirs] == ["invoicing"]  # the collector's copy, unchanged
+    with agent.outbox() as c:  # kept, not marked sent
+        kept = c.execute(
+            "SELECT sent FROM segments WHERE batch_id = 'reused-batch-0001'"
+        ).fetchall()
+    assert [k[0] for k in kept] == [0]
