@@ -62,6 +62,7 @@ def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     from collector import create_app
+    from collector.dashboard.sessions import trusted_proxies
 
     path = str(db_path or default_db_path())
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +80,9 @@ def serve(db_path: Path | None, host: str, port: int, threads: int) -> None:
         port=port,
         threads=threads,
         ident="backlight",
-        clear_untrusted_proxy_headers=True,
+        # Forwarded headers reach the app only when the operator trusts a proxy;
+        # then ProxyFix reads them (dashboard/sessions.py), else nobody may.
+        clear_untrusted_proxy_headers=trusted_proxies(app) == 0,
     )
 
 
@@ -115,6 +118,9 @@ def purge_once(path: str) -> dict[str, int]:
         days = store.settings()["retention_days"]
         cutoff = datetime.now(UTC) - timedelta(days=days)
         counts = store.purge_before(cutoff)
+        # Ended or expired sign-ins are kept a day (the sessions page and the
+        # audit log explain a sign-out), then go.
+        counts["sessions"] = store.purge_sessions()
         if any(counts.values()):
             store.audit("system", "retention.purge", cutoff.date().isoformat(), counts)
         return counts

@@ -24,6 +24,7 @@ from collector.store.interruptions import InterruptionsMixin
 from collector.store.organisation import OrganisationMixin
 from collector.store.queries import QueriesMixin
 from collector.store.schema import migrations
+from collector.store.web_sessions import WebSessionsMixin
 
 
 class StoreError(Exception):
@@ -55,6 +56,7 @@ class Store(
     QueriesMixin,
     DashboardMixin,
     AdminMixin,
+    WebSessionsMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)
