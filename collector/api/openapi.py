@@ -35,6 +35,7 @@ ERRORS = {
     403: "Not allowed for this caller",
     404: "Not found",
     405: "Method not allowed",
+    409: "Conflicts with what is stored; `fields` names the field",
     413: "Body too large",
     415: "Body is not JSON",
 }
@@ -110,6 +111,7 @@ def _operation(op: Operation, refs: dict, defs: dict) -> dict:
     )
     if op.body is None:
         codes -= {413, 415}
+    codes |= set(op.errors)
     for code in sorted(codes):
         doc["responses"].setdefault(
             str(code),
