@@ -87,6 +87,9 @@ def configure(app: Flask) -> None:
 def sign_in(user: dict[str, Any]) -> None:
     """Start a fresh session (never reuse one made before sign-in)."""
     cfg = current_app.config
+    previous = current_user()
+    if previous is not None:  # signing in again over a live session replaces it
+        get_store().end_session(previous["session_id"], "replaced")
     _, secret = get_store().create_session(
         int(user["id"]),
         user_agent_summary(request.headers.get("User-Agent", "")),
