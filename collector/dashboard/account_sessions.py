@@ -32,6 +32,7 @@ def account_sessions():
         }
         for r in get_store().live_sessions(user["id"])
     ]
+    rows.sort(key=lambda r: not r["current"])  # this one first, then most recently used
     return render_template("account_sessions.html", sessions=rows, page="sessions")
 
 

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from tests.dashboard.conftest import SCREENSHOTS
 from tests.fixtures.collector_server import CollectorServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -77,6 +78,8 @@ def test_sessions_page_ends_another_session(browser, server):
     rows = page.locator("table.sessions-table tbody tr")
     assert rows.count() == 2
     assert page.locator("tr.is-current").count() == 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-sessions.png"), full_page=True)
     page.locator("tr:not(.is-current) button:text('Sign out')").click()
     page.wait_for_url(re.compile(r"/account/sessions"))
     assert page.locator("text=That session is signed out.").count() == 1
