@@ -118,8 +118,8 @@ def purge_once(path: str) -> dict[str, int]:
         days = store.settings()["retention_days"]
         cutoff = datetime.now(UTC) - timedelta(days=days)
         counts = store.purge_before(cutoff)
-        # Ended or expired sign-ins are kept a day (the sessions page and the
-        # audit log explain a sign-out), then go.
+        # Sessions that ended or expired over a day ago are of no use to
+        # anyone (the audit log keeps sign-ins and sign-outs).
         counts["sessions"] = store.purge_sessions()
         if any(counts.values()):
             store.audit("system", "retention.purge", cutoff.date().isoformat(), counts)
