@@ -33,23 +33,12 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def _end_sessions(store: Store, user_id: int) -> None:
-    """End every signed-in session of this user on the server.
-
-    Today a session is already refused once the password it was issued under
-    changes or the user is disabled (dashboard/sessions.py binds the cookie to
-    both); server-side sessions add the explicit end.
-    """
-    # sessions: wired at merge -> store.end_user_sessions(user_id)
-    return None
-
-
 def set_password(store: Store, user: dict, password: str, actor: Actor) -> None:
-    """An admin's reset; the caller has checked `password_problem`."""
+    """An admin's reset; the caller has checked `password_problem`. The store
+    ends the person's sessions with it, as it does on disable."""
     with store.write():
         store.reset_password(user["id"], password)
         store.audit(actor.label, "user.password_reset", user["name"], {}, actor.ip)
-    _end_sessions(store, user["id"])
 
 
 def unlock(store: Store, user: dict, actor: Actor) -> bool:
@@ -70,8 +59,6 @@ def disable(store: Store, user: dict, actor: Actor) -> str:
             store.audit(
                 actor.label, "user.disable", user["name"], {"api_keys_held": keys}, actor.ip
             )
-    if outcome == "disabled":
-        _end_sessions(store, user["id"])
     return outcome
 
 

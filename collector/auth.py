@@ -45,8 +45,10 @@ def current_principal(role: str = "manager") -> Principal:
         principal = store.principal_for_api_key(token)
         if principal is not None:
             store.note_api_key_used(principal.id)
-    elif session.get("user_id") is not None:
-        principal = store.principal_for_user(int(session["user_id"]))
+    elif g.get("dashboard_user") is not None:
+        # Set only when the cookie's session is live on the server
+        # (dashboard/sessions.py): a signed-out cookie opens no API either.
+        principal = store.principal_for_user(int(g.dashboard_user["id"]))
         if principal is not None:
             _check_session_csrf()
     if principal is None:

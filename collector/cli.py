@@ -98,6 +98,7 @@ def serve(
     import logging
 
     from collector import create_app
+    from collector.dashboard.sessions import trusted_proxies
     from collector.http_server import make_server
 
     path = str(db_path or default_db_path())
@@ -118,6 +119,7 @@ def serve(
         connection_limit=connection_limit,
         header_timeout_s=header_timeout,
         request_timeout_s=request_timeout,
+        trust_proxy_headers=trusted_proxies(app) > 0,
     )
     click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
     server.run()
@@ -156,6 +158,9 @@ def purge_once(path: str) -> dict[str, int]:
         days = store.settings()["retention_days"]
         cutoff = datetime.now(UTC) - timedelta(days=days)
         counts = store.purge_before(cutoff)
+        # Sessions that ended or expired over a day ago are of no use to
+        # anyone (the audit log keeps sign-ins and sign-outs).
+        counts["sessions"] = store.purge_sessions()
         if any(counts.values()):
             store.audit("system", "retention.purge", cutoff.date().isoformat(), counts)
         return counts

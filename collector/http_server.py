@@ -104,8 +104,14 @@ def make_server(
     connection_limit: int = CONNECTION_LIMIT,
     header_timeout_s: float = HEADER_TIMEOUT_S,
     request_timeout_s: float = REQUEST_TIMEOUT_S,
+    trust_proxy_headers: bool = False,
 ) -> Any:
-    """A waitress server for `app` on host:port, ready to `run()`."""
+    """A waitress server for `app` on host:port, ready to `run()`.
+
+    ``trust_proxy_headers``: pass ``X-Forwarded-*`` on to the app (where
+    ProxyFix reads them, dashboard/sessions.py) only when the operator said a
+    proxy is trusted; otherwise waitress strips them and nobody can forge an
+    address."""
     files = raise_open_files_limit()
     limit = max(1, min(connection_limit, files - SPARE_FILES))
     if limit < connection_limit:
@@ -119,7 +125,7 @@ def make_server(
         cleanup_interval=CLEANUP_INTERVAL_S,
         asyncore_use_poll=True,
         ident="backlight",
-        clear_untrusted_proxy_headers=True,
+        clear_untrusted_proxy_headers=not trust_proxy_headers,
     )
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)

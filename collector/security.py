@@ -21,6 +21,7 @@ _hasher = PasswordHasher()
 PREFIX_DEVICE = "bld_"
 PREFIX_ENROLL = "ble_"
 PREFIX_API_KEY = "blk_"
+PREFIX_SESSION = "bls_"
 
 
 def new_secret(prefix: str) -> str:

@@ -6,8 +6,11 @@ the CLI (`settings set`) and the admin API validate against this table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+CURRENCY = r"^[A-Z]{3}$"
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,7 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     help: str = ""
+    pattern: str | None = None  # for text settings, the whole value must match
 
 
 SETTINGS: dict[str, Setting] = {
@@ -25,7 +29,9 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting("operation.size", 50, int, 1, 1_000_000, "people the back office supports"),
         Setting("cost.hourly_rate", 25.0, float, 0, 100_000, "back-office cost per hour"),
-        Setting("cost.currency", "USD", str, help="ISO 4217 code shown with money"),
+        Setting(
+            "cost.currency", "USD", str, help="ISO 4217 code shown with money", pattern=CURRENCY
+        ),
         Setting("workload.weekly_hours", 40.0, float, 1, 100, "contracted hours per week"),
         Setting("privacy.min_group_size", 5, int, 1, 1000, "smallest group a report shows"),
         Setting("privacy.individual_reports", False, bool, help="show people one by one"),
@@ -77,6 +83,8 @@ def parse_value(key: str, value: Any) -> Any:
             if not isinstance(value, str) or not value.strip() or len(value) > 64:
                 raise ValueError
             parsed = value.strip()
+            if setting.pattern and not re.fullmatch(setting.pattern, parsed):
+                raise SettingError(key, f"expected a value matching {setting.pattern}")
     except (TypeError, ValueError):
         raise SettingError(key, f"expected {kind.__name__}, got {value!r}") from None
     if setting.minimum is not None and parsed < setting.minimum:
@@ -86,13 +94,66 @@ def parse_value(key: str, value: Any) -> Any:
     return parsed
 
 
+class SettingConflict(SettingError):
+    """Each value is fine alone; together with the others they contradict."""
+
+
 def check_consistency(values: dict[str, Any]) -> None:
     """Cross-key rules: a range must not be upside down."""
     if values["interruptions.recovery_min_s"] > values["interruptions.recovery_max_s"]:
-        raise SettingError(
+        raise SettingConflict(
             "interruptions.recovery_min_s", "must not exceed interruptions.recovery_max_s"
         )
 
 
 def defaults() -> dict[str, Any]:
     return {k: s.default for k, s in SETTINGS.items()}
+
+
+def json_schema() -> dict[str, Any]:
+    """The settings object as the API document declares it: every key, its
+    JSON type and bounds, nothing else."""
+    types = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    properties: dict[str, Any] = {}
+    for key, s in SETTINGS.items():
+        prop: dict[str, Any] = {"type": types[s.kind], "description": s.help}
+        if s.minimum is not None:
+            prop["minimum"] = s.minimum
+        if s.maximum is not None:
+            prop["maximum"] = s.maximum
+        if s.pattern:
+            prop["pattern"] = s.pattern
+        properties[key] = prop
+    return {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        "minProperties": 1,
+        "description": "Only the keys to change. interruptions.recovery_min_s may not exceed "
+        "interruptions.recovery_max_s once merged with the stored settings (409 otherwise).",
+    }
+
+
+def json_type_error(key: str, value: Any) -> str | None:
+    """Why a JSON value has the wrong type for this setting, or None.
+
+    The CLI's text is parsed leniently by `parse_value`; the API's JSON is
+    typed, so "true" or "5" where a boolean or number is declared is refused.
+    """
+    setting = SETTINGS.get(key)
+    if setting is None:
+        return None  # parse_value names the unknown key
+    kind = setting.kind
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        )
+    elif kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, str) and (
+            setting.pattern is None or re.fullmatch(setting.pattern, value) is not None
+        )
+    return None if ok else f"expected {kind.__name__}, got {value!r}"

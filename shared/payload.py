@@ -17,6 +17,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -40,7 +41,16 @@ AppName = Annotated[
     Field(description="Process name of the foreground app (never a window title)."),
 ]
 BatchId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+def whole_number(value: object) -> object:
+    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema reads it)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Count = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(whole_number)]
 
 
 class Strict(BaseModel):
@@ -83,13 +93,23 @@ def _timezones() -> set[str]:
     return _TZ_CACHE
 
 
+def _timezone_enum(schema: dict) -> None:
+    """The document lists the zone names this collector knows (its tzdata)."""
+    schema["enum"] = sorted(_timezones())
+
+
 class SummaryBatch(Strict):
     """What an agent posts: ordered, non-overlapping segments, once per batch_id."""
 
     batch_id: BatchId
     sent_at: AwareDatetime
-    rules_version: Annotated[int, Field(ge=0)]
-    timezone: Annotated[str, StringConstraints(max_length=64), AfterValidator(_check_timezone)]
+    rules_version: Annotated[int, Field(ge=0, le=2**53), BeforeValidator(whole_number)]
+    timezone: Annotated[
+        str,
+        StringConstraints(max_length=64),
+        AfterValidator(_check_timezone),
+        Field(json_schema_extra=_timezone_enum),
+    ]
     segments: Annotated[list[Segment], Field(min_length=1, max_length=MAX_SEGMENTS_PER_BATCH)]
 
     #: Each segment's (start, end) as POSIX seconds, filled by the check
@@ -120,11 +140,29 @@ class SummaryBatch(Strict):
         return self._epochs
 
 
+#: A rule's regex; the document says so (format "regex"), the model compiles it.
+RulePattern = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=500),
+    Field(json_schema_extra={"format": "regex"}),
+]
+
+
 class Rule(Strict):
     """First match wins; ``app`` and ``title`` are case-insensitive regexes."""
 
-    app: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    # The document says what _valid_patterns checks: app, title or both.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["app"], "properties": {"app": {"type": "string"}}},
+                {"required": ["title"], "properties": {"title": {"type": "string"}}},
+            ]
+        }
+    )
+
+    app: RulePattern | None = None
+    title: RulePattern | None = None
     category: Category
     client: ClientKey | None = None
     passive_active: bool = Field(

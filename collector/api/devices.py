@@ -120,7 +120,8 @@ def _queue_header() -> tuple[int, int] | None:
     tag="devices",
     auth_as="device",
     body=SummaryBatch,
-    responses={200: m.IngestResponse, 409: None},
+    responses={200: m.IngestResponse},
+    errors=(409,),
 )
 def post_summaries(device, *, body: SummaryBatch):
     """Stored whole or not at all; the same batch twice stores once (200, `duplicate`);

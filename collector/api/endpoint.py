@@ -30,6 +30,8 @@ class Operation:
     responses: dict[int, type[BaseModel] | None]
     extra_request_types: dict[str, dict] = field(default_factory=dict)
     extra_response_types: dict[str, dict] = field(default_factory=dict)
+    #: Error statuses beyond the common ones (errors.ERRORS), answered with the Error body.
+    errors: tuple[int, ...] = ()
 
 
 OPERATIONS: list[Operation] = []
@@ -83,6 +85,7 @@ def operation(
     description: str = "",
     extra_request_types: dict[str, dict] | None = None,
     extra_response_types: dict[str, dict] | None = None,
+    errors: tuple[int, ...] = (),
 ) -> Callable:
     """Register a view. It is called as view(caller, *, body=..., query=..., **path)."""
 
@@ -134,6 +137,7 @@ def operation(
                 responses=responses,
                 extra_request_types=extra_request_types or {},
                 extra_response_types=extra_response_types or {},
+                errors=errors,
             )
         )
         return view

@@ -61,5 +61,7 @@ def from_validation(exc: ValidationError, prefix: str = "") -> ApiError:
 
 
 def http_error(exc: HTTPException) -> ApiError:
+    """The JSON error for a routing error, keeping its headers (405's ``Allow``)."""
     code = (exc.name or "error").lower().replace(" ", "_")
-    return ApiError(exc.code or 500, code, exc.description or exc.name or "error")
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    return ApiError(exc.code or 500, code, exc.description or exc.name or "error", headers=headers)

@@ -11,9 +11,25 @@ from collector.api.errors import ApiError
 from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
 from collector.output_units import csv_rows, parse_csv, resolve_units
-from collector.settings import SettingError
+from collector.settings import SettingConflict, SettingError, json_type_error
+from shared.catalogue import FUNCTION_IDS
 
 from . import bp
+
+#: What the document declares for a CSV upload: the smallest file the server
+#: stores, header ``date,function,units`` and one or more rows. The server also
+#: takes the columns in any order and the optional corrections, team, employee
+#: and client (described in the operation), which a pattern cannot list.
+CSV_BODY = {
+    "type": "string",
+    "minLength": len("date,function,units\n2000-01-01,x,0"),
+    "pattern": (
+        r"^date,function,units(\r?\n"
+        r"(19|20|21)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]),"
+        f"({'|'.join(sorted(FUNCTION_IDS))}),"
+        r"\d{1,6}(\.\d{1,3})?)+\r?\n?$"
+    ),
+}
 
 
 def _actor(principal) -> tuple[str, str]:
@@ -29,7 +45,7 @@ def _actor(principal) -> tuple[str, str]:
     auth_as="manager",
     body=m.OutputUnits,
     responses={200: m.Stored},
-    extra_request_types={"text/csv": {"schema": {"type": "string"}}},
+    extra_request_types={"text/csv": {"schema": CSV_BODY}},
     description="JSON `{items: [...]}` or a CSV file with the columns date, function, "
     "units, corrections, team, employee, client. Rows are checked first; if any is bad, "
     "nothing is stored and each bad row is named.",
@@ -214,10 +230,19 @@ def get_settings(_principal):
     auth_as="admin",
     body=m.SettingsIn,
     responses={200: m.SettingsOut},
+    errors=(409,),
 )
 def put_settings(principal, *, body: m.SettingsIn):
     """All changes are checked first; one bad value stores none of them."""
     store = get_store()
+    wrong = {k: e for k in body.settings if (e := json_type_error(k, body.settings[k]))}
+    if wrong:
+        raise ApiError(
+            400,
+            "invalid_request",
+            "; ".join(f"settings.{k}: {e}" for k, e in wrong.items()),
+            [{"field": f"settings.{k}", "message": e} for k, e in wrong.items()],
+        )
     try:
         with store.write():
             merged = store.set_settings(body.settings)
@@ -226,7 +251,7 @@ def put_settings(principal, *, body: m.SettingsIn):
             )
     except SettingError as exc:
         raise ApiError(
-            400,
+            409 if isinstance(exc, SettingConflict) else 400,
             "invalid_request",
             str(exc),
             [{"field": f"settings.{exc.key}", "message": exc.message}],

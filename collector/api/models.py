@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
+from collector import settings as settings_table
 from shared.catalogue import FUNCTION_IDS
-from shared.payload import Category, ClientKey, Rule
+from shared.payload import Category, ClientKey, Rule, whole_number
 
 FunctionId = Literal[FUNCTION_IDS]  # type: ignore[valid-type]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
 Month = Annotated[str, StringConstraints(pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")]
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Amount = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+#: Days the collector can hold: the years the document declares, and no
+#: arithmetic on them (a default range before 0001-01-01) can overflow.
+DAY_PATTERN = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+def _query_day(value: object) -> object:
+    """A query day is the text YYYY-MM-DD: never a number read as a Unix time
+    (``to=0`` is not 1970-01-01), never outside the declared years."""
+    if isinstance(value, str) and not re.fullmatch(DAY_PATTERN, value):
+        raise ValueError("expected a day YYYY-MM-DD between 1900 and 2199")
+    if not isinstance(value, str | date):
+        raise ValueError("expected a day YYYY-MM-DD")
+    return value
+
+
+QueryDay = Annotated[
+    date,
+    BeforeValidator(_query_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
+RANGE_RULE = (
+    " `from` must not be after `to`, and a range covers at most 1100 days; "
+    "without `to` the range ends today."
+)
 
 
 class Request(BaseModel):
@@ -94,7 +128,7 @@ class EnrollResponse(Response):
 
 class ConsentRequest(Request):
     decision: Literal["granted", "declined", "withdrawn"]
-    consent_version: Annotated[int, Field(ge=1, le=1_000_000)]
+    consent_version: Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(whole_number)]
     at: AwareDatetime
 
 
@@ -115,10 +149,12 @@ class IngestResponse(Response):
 
 
 class DateRange(Query):
-    from_: date | None = Field(
-        default=None, alias="from", description="First day (inclusive), YYYY-MM-DD"
+    from_: QueryDay | None = Field(
+        default=None, alias="from", description="First day (inclusive), YYYY-MM-DD." + RANGE_RULE
     )
-    to: date | None = Field(default=None, description="Last day (inclusive), YYYY-MM-DD")
+    to: QueryDay | None = Field(
+        default=None, description="Last day (inclusive), YYYY-MM-DD; default: today."
+    )
 
 
 class TeamRange(DateRange):
@@ -244,7 +280,11 @@ class SettingsOut(Response):
 
 
 class SettingsIn(Request):
-    settings: Annotated[dict[str, Any], Field(min_length=1, max_length=50)]
+    settings: Annotated[
+        dict[str, Any],
+        Field(min_length=1, max_length=50),
+        WithJsonSchema(settings_table.json_schema()),
+    ]
 
 
 class TeamOut(Response):

@@ -36,7 +36,8 @@ ERRORS = {
     404: "Not found",
     405: "Method not allowed",
     413: "Body too large",
-    409: "Conflicts with what is stored; `error` says how (`batch_id_reused`)",
+    409: "Conflicts with what is stored; `error` says how (`batch_id_reused`, ...) and "
+    "`fields` names the field",
     415: "Body is not JSON",
 }
 
@@ -87,12 +88,6 @@ def _operation(op: Operation, refs: dict, defs: dict) -> dict:
         content.update(op.extra_request_types)
         doc["requestBody"] = {"required": True, "content": content}
     for code, model in sorted(op.responses.items()):
-        if model is None and code >= 400:  # an error this operation declares itself
-            doc["responses"][str(code)] = {
-                "description": ERRORS[code],
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            }
-            continue
         if model is None:
             if code < 300 and op.extra_response_types:
                 doc["responses"][str(code)] = {
@@ -117,6 +112,7 @@ def _operation(op: Operation, refs: dict, defs: dict) -> dict:
     )
     if op.body is None:
         codes -= {413, 415}
+    codes |= set(op.errors)
     for code in sorted(codes):
         doc["responses"].setdefault(
             str(code),

@@ -1,17 +1,18 @@
 """Signed-in sessions for the dashboard: cookie policy, expiry, and who is signed in.
 
-Flask's signed cookie carries the session. Three things make it safe to
-trust for a manager's figures:
+A session is a row on the server (store/web_sessions.py); the cookie only
+carries its random secret, inside Flask's signed cookie (which also holds
+the CSRF token and flashed messages). So:
 
+* signing out, changing the password or disabling the account ends the row,
+  and the old cookie replayed opens nothing, pages or API alike;
+* a session ends after ``SESSION_IDLE_MINUTES`` without use and at most
+  ``SESSION_HOURS`` after sign-in, whatever the cookie says;
 * the cookie is HttpOnly and SameSite=Lax always, and Secure whenever the
   request arrived over HTTPS. Behind a TLS-terminating proxy the collector
   only sees HTTPS through ``X-Forwarded-Proto``, which is honoured only when
   the operator says how many proxies to trust (``TRUSTED_PROXIES`` /
-  ``$BACKLIGHT_TRUSTED_PROXIES``); otherwise anyone could send the header;
-* a session is bound to the password it was issued under, so changing the
-  password (or disabling the user) ends every other session at once, which a
-  bare signed cookie cannot do by itself;
-* a session lasts at most ``SESSION_HOURS`` from sign-in.
+  ``$BACKLIGHT_TRUSTED_PROXIES``); otherwise anyone could send the header.
 
 The check runs when the session is opened, so the JSON API (which also
 accepts the session) sees the same verdict as the pages.
@@ -19,80 +20,98 @@ accepts the session) sees the same verdict as the pages.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import time
 from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from collector.dashboard.user_agents import summary as user_agent_summary
 from collector.db import get_store
 from collector.store.accounts import Principal
 
 SESSION_HOURS = 12
+SESSION_IDLE_MINUTES = 120
+#: The key in the signed cookie that holds the server session's secret.
+SECRET_KEY = "sid"
 
 
-def password_binding(user_id: int, password_hash: str) -> str:
-    """A short fingerprint of the stored password hash, kept in the cookie."""
-    return hashlib.sha256(f"{user_id}:{password_hash}".encode()).hexdigest()[:24]
+def trusted_proxies(app: Flask) -> int:
+    """How many reverse proxies in front may set X-Forwarded-*; 0 trusts none."""
+    return int(
+        app.config.get("TRUSTED_PROXIES") or os.environ.get("BACKLIGHT_TRUSTED_PROXIES") or 0
+    )
 
 
 class DashboardSessionInterface(SecureCookieSessionInterface):
-    """Signed cookie sessions that are dropped when they no longer hold."""
+    """Signed cookie sessions whose sign-in is checked against the server's row."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
     def open_session(self, app: Flask, request):  # type: ignore[override]
         s = super().open_session(app, request)
-        if s is None or "user_id" not in s:
+        if s is None:
             return s
-        user = None
-        try:
-            user = get_store().session_user(int(s["user_id"]))
-        except (TypeError, ValueError):
-            user = None
-        fresh = time.time() - float(s.get("signed_in_at", 0)) < SESSION_HOURS * 3600
-        if (
-            user is None
-            or not fresh
-            or s.get("pw") != password_binding(user["id"], user["password_hash"])
-        ):
+        secret = s.get(SECRET_KEY)
+        if not isinstance(secret, str):
+            if "user_id" in s or secret is not None:
+                s.clear()  # a cookie from before server sessions: sign in again
+            return s
+        store = get_store()
+        record = store.session_by_secret(secret)
+        if record is None:
             s.clear()  # marks it modified: the response drops the cookie
             return s
-        g.dashboard_user = user
+        store.touch_session(record["session_id"], record["last_seen_at"])
+        g.dashboard_user = record
         return s
 
 
 def configure(app: Flask) -> None:
     app.session_interface = DashboardSessionInterface()
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=SESSION_HOURS)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        hours=app.config.get("SESSION_HOURS", SESSION_HOURS)
+    )
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if app.config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    trusted = int(
-        app.config.get("TRUSTED_PROXIES") or os.environ.get("BACKLIGHT_TRUSTED_PROXIES") or 0
-    )
+    trusted = trusted_proxies(app)
     if trusted > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
 
 
 def sign_in(user: dict[str, Any]) -> None:
     """Start a fresh session (never reuse one made before sign-in)."""
+    cfg = current_app.config
+    previous = current_user()
+    if previous is not None:  # signing in again over a live session replaces it
+        get_store().end_session(previous["session_id"], "replaced")
+    _, secret = get_store().create_session(
+        int(user["id"]),
+        user_agent_summary(request.headers.get("User-Agent", "")),
+        idle_s=float(cfg.get("SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES)) * 60,
+        absolute_s=float(cfg.get("SESSION_HOURS", SESSION_HOURS)) * 3600,
+    )
     session.clear()
     session.permanent = True
-    session["user_id"] = int(user["id"])
-    session["pw"] = password_binding(user["id"], user["password_hash"])
-    session["signed_in_at"] = time.time()
+    session[SECRET_KEY] = secret
 
 
-def rebind(user_id: int, password_hash: str) -> None:
-    """After this user's own password change: keep this session, end the others."""
-    session["pw"] = password_binding(user_id, password_hash)
+def sign_out() -> None:
+    """End this session on the server, then forget the cookie."""
+    user = current_user()
+    if user is not None:
+        get_store().end_session(user["session_id"], "sign_out")
+    session.clear()
+
+
+def current_session_id() -> int | None:
+    user = current_user()
+    return None if user is None else int(user["session_id"])
 
 
 def current_user() -> dict | None:

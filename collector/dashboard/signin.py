@@ -6,7 +6,9 @@ right password. An unknown name is checked against a dummy hash and its
 failures are counted and locked the same way (store/users.py,
 `sign_in_names`), and a locked account still runs the password check, so the
 answer takes the same time and says the same thing in every case, "locked
-until" included: nobody learns which names exist.
+until" included: nobody learns which names exist. Failures are also counted
+per client address (signin_limits.py): too many from one address answer 429
+for a while.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from datetime import UTC, datetime
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from collector import security
-from collector.dashboard import bp
-from collector.dashboard.sessions import current_user, rebind, sign_in, signed_in
+from collector.dashboard import bp, signin_limits
+from collector.dashboard.sessions import (
+    current_session_id,
+    current_user,
+    sign_in,
+    sign_out,
+    signed_in,
+)
 from collector.db import get_store
 
 LOCK_AFTER = 5
@@ -37,6 +45,7 @@ LOCKED = (
     "(in {minutes} minute{s}), after {n} failed attempts in a row. Try again then, or ask "
     "an admin to unlock the account."
 )
+TOO_MANY = "Too many failed sign-ins came from your network address. Try again in {m} minutes."
 
 
 def _limits() -> tuple[int, float]:
@@ -121,12 +130,22 @@ def login():
     name = ""
     if request.method == "POST":
         name = request.form.get("name", "").strip()[:100]
+        wait = signin_limits.retry_after()
+        if wait is not None:
+            page = render_template(
+                "signin.html",
+                error=TOO_MANY.format(m=math.ceil(wait / 60)),
+                name=name,
+                next=request.values.get("next", ""),
+            )
+            return page, 429, {"Retry-After": str(wait)}
         password = request.form.get("password", "")[:1000]
         result = attempt(name, password)
         if result.user is not None:
             sign_in(result.user)
             get_store().audit(f"user:{name}", "user.sign_in", name, {}, request.remote_addr or "")
             return redirect(_safe_next(request.form.get("next")))
+        signin_limits.note_failure()
         error = failed_message(result.locked_until)
         status = 401
     elif current_user() is not None:
@@ -143,9 +162,7 @@ def logout():
         get_store().audit(
             f"user:{user['name']}", "user.sign_out", user["name"], {}, request.remote_addr or ""
         )
-    from flask import session
-
-    session.clear()
+    sign_out()
     flash("You are signed out.")
     return redirect(url_for("dashboard.login"))
 
@@ -171,13 +188,11 @@ def change_password():
         if not errors:
             store = get_store()
             with store.write():
-                store.set_password(user["id"], new)
+                # Ends every other session of this user in the same transaction.
+                store.set_password(user["id"], new, keep_session=current_session_id())
                 store.audit(
                     g.principal.label, "user.password", user["name"], {}, request.remote_addr or ""
                 )
-            stored = store.session_user(user["id"])
-            assert stored is not None
-            rebind(user["id"], stored["password_hash"])
             flash("Your password is changed. Other sessions of yours are signed out.")
             return redirect(url_for("dashboard.overview"))
     status = 400 if errors else 200

@@ -25,6 +25,7 @@ from collector.store.organisation import OrganisationMixin
 from collector.store.queries import QueriesMixin
 from collector.store.schema import migrations
 from collector.store.users import UsersMixin
+from collector.store.web_sessions import WebSessionsMixin
 
 
 class StoreError(Exception):
@@ -57,6 +58,7 @@ class Store(
     DashboardMixin,
     AdminMixin,
     UsersMixin,
+    WebSessionsMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)

@@ -239,12 +239,14 @@ class AccountsMixin:
             )
         return user_id
 
-    def set_password(self: Store, user_id: int, password: str) -> None:
+    def set_password(
+        self: Store, user_id: int, password: str, keep_session: int | None = None
+    ) -> None:
+        """A new password ends the user's sessions (but the one that changed it)."""
+        password_hash = security.hash_password(password)  # slow: outside the write lock
         with self.write() as c:
-            c.execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?",
-                (security.hash_password(password), user_id),
-            )
+            c.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+            self.end_user_sessions(user_id, except_id=keep_session, reason="password_changed")
 
     def user_row(self: Store, name: str) -> sqlite3.Row | None:
         return self.one("SELECT * FROM users WHERE name = ? AND disabled_at IS NULL", (name,))

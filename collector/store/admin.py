@@ -67,6 +67,7 @@ class AdminMixin:
                 if admins <= 1:
                     return "last_admin"
             c.execute("UPDATE users SET disabled_at = ? WHERE id = ?", (_now(), user_id))
+            self.end_user_sessions(user_id, reason="disabled")
             return "disabled"
 
     # -- API keys ---------------------------------------------------------

@@ -1,4 +1,4 @@
-"""SQL the web dashboard needs beyond the API's: sessions, account admin,
+"""SQL the web dashboard needs beyond the API's: account admin,
 enrollment-token lists and the weekly series behind the trend charts."""
 
 from __future__ import annotations
@@ -21,24 +21,6 @@ def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
 
 
 class DashboardMixin:
-    # -- sessions ---------------------------------------------------------
-    def session_user(self: Store, user_id: int) -> dict | None:
-        """The signed-in user with what a session is checked against.
-
-        The password hash is returned so the session layer can bind a cookie
-        to the password it was issued under: changing the password ends every
-        other session.
-        """
-        row = self.one(
-            """SELECT id, name, role, password_hash, sees_client_finance FROM users
-               WHERE id = ? AND disabled_at IS NULL""",
-            (user_id,),
-        )
-        if row is None:
-            return None
-        teams = self.all("SELECT team_id FROM user_teams WHERE user_id = ?", (user_id,))
-        return {**dict(row), "team_ids": frozenset(t[0] for t in teams)}
-
     # -- users ------------------------------------------------------------
     def user_by_id(self: Store, user_id: int) -> dict | None:
         row = self.one("SELECT id, name, role, disabled_at FROM users WHERE id = ?", (user_id,))
@@ -54,6 +36,7 @@ class DashboardMixin:
                     "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
                     (_now(), user_id),
                 )
+                self.end_user_sessions(user_id, reason="disabled")
             else:
                 cur = c.execute(
                     "UPDATE users SET disabled_at = NULL, failed_logins = 0, locked_until = NULL "

@@ -310,6 +310,32 @@ def m005_batch_digest(db: Database) -> None:
 
 
 @migrations()
+def m006_sessions(db: Database) -> None:
+    """Dashboard sessions on the server: signing out ends them (DESIGN §6).
+
+    Only the hash of the cookie's secret is kept. Times are Unix seconds, as
+    users.locked_until, so expiry is one comparison.
+    """
+    db.executescript(
+        """
+        CREATE TABLE web_sessions (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at REAL NOT NULL,
+            last_seen_at REAL NOT NULL,
+            idle_s REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL,
+            revoked_reason TEXT,
+            user_agent TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX web_sessions_user ON web_sessions (user_id, revoked_at);
+        """
+    )
+
+
+@migrations()
 def m007_user_disabled(db: Database) -> None:
     """Account lifecycle (issue 13): who owns an API key, who sees client finance,
     and failed sign-ins for names that match no open account.

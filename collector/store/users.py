@@ -25,13 +25,16 @@ class UsersMixin:
 
     def reset_password(self: Store, user_id: int, password: str) -> None:
         """An admin's reset: the new password, and the lock and failure count cleared,
-        so the person can sign in with it at once."""
+        so the person can sign in with it at once; every session of theirs ends in
+        the same transaction (whoever knew the old password is signed out)."""
+        password_hash = security.hash_password(password)  # slow: outside the write lock
         with self.write() as c:
             c.execute(
                 """UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL
                    WHERE id = ?""",
-                (security.hash_password(password), user_id),
+                (password_hash, user_id),
             )
+            self.end_user_sessions(user_id, reason="password_reset")
 
     def unlock_user(self: Store, user_id: int) -> bool:
         """Clear a lock (and the failures that would lead to one); False if none was set."""

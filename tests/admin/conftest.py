@@ -5,13 +5,12 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from collector import create_app
-from collector.dashboard.sessions import password_binding
+from collector.dashboard.sessions import SECRET_KEY
 from collector.store import open_store
 
 PASSWORD = "correct horse battery"
@@ -49,10 +48,9 @@ def store(app):
 
 def sign_in(client, store, name: str) -> None:
     row = store.user_row(name)
+    _, secret = store.create_session(row["id"], "test client", idle_s=3600, absolute_s=3600)
     with client.session_transaction() as s:
-        s["user_id"] = row["id"]
-        s["pw"] = password_binding(row["id"], row["password_hash"])
-        s["signed_in_at"] = time.time()
+        s[SECRET_KEY] = secret
         s["csrf"] = CSRF
 
 

@@ -1,8 +1,18 @@
-"""Schemathesis against the served OpenAPI document: no 5xx, and every
-response matches the schema the collector publishes."""
+"""Schemathesis against the served OpenAPI document with every check
+(`--checks all`): no 5xx, every response as published, every request the
+document allows accepted and every request it forbids refused, 405 with
+`Allow`. Run as an admin API key and as an enrolled device.
+
+Rules that tie values together (a report range, corrections within units,
+names of stored rows) cannot be written in JSON Schema; the document states
+them in prose and schemathesis_hooks.py keeps generated requests within
+them. One worker: hypothesis's lambda introspection is not thread-safe on
+Python 3.11 (it raised "AST constructor recursion depth mismatch").
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,34 +20,35 @@ from pathlib import Path
 import pytest
 
 ST = Path(sys.executable).parent / "st"
-CHECKS = ",".join(
-    [
-        "not_a_server_error",
-        "status_code_conformance",
-        "content_type_conformance",
-        "response_schema_conformance",
-    ]
-)
+ROOT = Path(__file__).resolve().parents[2]
+HOOKS = "tests.collector.schemathesis_hooks"
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+#: Bounded for a shared 2-core machine: each principal's run takes a minute or two.
+EXAMPLES = 25
 
 
-def _run(collector, token: str, *filters: str, examples: int = 25) -> subprocess.CompletedProcess:
+def _run(
+    collector, token: str, *filters: str, examples: int = EXAMPLES
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             str(ST) if ST.exists() else "st",
+            "--config-file",
+            str(CONFIG),
             "run",
             f"{collector.url}/api/v1/openapi.json",
             "--checks",
-            CHECKS,
+            "all",
             "--header",
             f"Authorization: Bearer {token}",
             "--max-examples",
             str(examples),
             "--phases",
-            "examples,fuzzing",
+            "examples,coverage,fuzzing",
             "--seed",
             "1",
             "--workers",
-            "2",
+            "1",
             "--no-color",
             "--generation-database",
             "none",
@@ -45,7 +56,9 @@ def _run(collector, token: str, *filters: str, examples: int = 25) -> subprocess
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
+        cwd=ROOT,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": HOOKS, "PYTHONPATH": str(ROOT)},
     )
 
 
@@ -77,13 +90,13 @@ def test_openapi_document_describes_every_operation(collector):
 
 
 @pytest.mark.slow
-def test_device_operations_survive_fuzzing(collector):
+def test_device_operations_conform_under_every_check(collector):
     token = collector.enroll("fuzz")
     out = _run(collector, token, "--include-tag", "devices")
     assert out.returncode == 0, out.stdout[-6000:]
 
 
 @pytest.mark.slow
-def test_manager_operations_survive_fuzzing(collector):
+def test_admin_operations_conform_under_every_check(collector):
     out = _run(collector, collector.admin_key, "--exclude-tag", "devices")
     assert out.returncode == 0, out.stdout[-6000:]

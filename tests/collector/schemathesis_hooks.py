@@ -1,0 +1,104 @@
+"""Schemathesis hooks: the API's rules that JSON Schema cannot state.
+
+The document declares every constraint on a single value. A few rules tie
+values together or to stored rows, which no schema can express; the
+document says them in prose, and these hooks make the generated requests
+respect them just before they are sent, so `positive_data_acceptance` tests
+the rest:
+
+* a report range: `from` not after `to`, at most 1100 days, `to` defaulting
+  to today (DateRange in collector/api/models.py);
+* output units: corrections not above units; clients, teams and employees
+  are names of stored rows, so generated ones are left out;
+* a batch of segments: each ends after it starts, in order, without overlap,
+  none in the future (SummaryBatch in shared/payload.py): valid times are
+  moved to the last three hours (500 fit), keeping their number and states.
+
+Only values that are valid on their own are touched, so a negative case
+keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import schemathesis
+
+from collector.api.models import DAY_PATTERN
+
+MAX_DAYS = 1100
+REFERENCES = ("client", "team", "employee")
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, str) and re.fullmatch(DAY_PATTERN, value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _fit_range(query: dict) -> None:
+    start, end = _day(query.get("from")), _day(query.get("to"))
+    if start is None:
+        return
+    if "to" in query and end is None:
+        return  # `to` is the violation under test
+    last = end or date.today()
+    if start > last:
+        start = last
+    if (last - start).days > MAX_DAYS:
+        start = last - timedelta(days=MAX_DAYS)
+    query["from"] = start.isoformat()
+
+
+def _fit_units(items: list) -> None:
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        for key in REFERENCES:
+            if isinstance(item.get(key), str):
+                del item[key]
+        units, corrections = item.get("units"), item.get("corrections")
+        numbers = all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in (units, corrections)
+        )
+        if numbers and corrections > units >= 0:  # type: ignore[operator]
+            item["corrections"] = units
+
+
+def _aware(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _fit_segments(segments: list) -> None:
+    if not all(
+        isinstance(s, dict) and _aware(s.get("start")) and _aware(s.get("end")) for s in segments
+    ):
+        return
+    base = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    for i, segment in enumerate(segments):
+        start = base + timedelta(seconds=10 * i)
+        segment["start"] = start.isoformat()
+        segment["end"] = (start + timedelta(seconds=5)).isoformat()
+
+
+@schemathesis.hook
+def before_call(ctx, case, kwargs):
+    if isinstance(case.query, dict):
+        _fit_range(case.query)
+    if case.operation.path.endswith("output-units") and isinstance(case.body, dict):
+        items = case.body.get("items")
+        if isinstance(items, list):
+            _fit_units(items)
+    if case.operation.path.endswith("/summaries") and isinstance(case.body, dict):
+        segments = case.body.get("segments")
+        if isinstance(segments, list):
+            _fit_segments(segments)
