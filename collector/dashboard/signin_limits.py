@@ -2,7 +2,8 @@
 
 The account lock stops guessing one name's password; it does nothing against
 one address trying a common password over many names. After
-``LOGIN_ADDRESS_FAILURES`` failures within ``LOGIN_ADDRESS_WINDOW_S`` an
+``LOGIN_ADDRESS_FAILURES`` failures within ``LOGIN_ADDRESS_WINDOW_S`` (app config,
+or ``BACKLIGHT_LOGIN_ADDRESS_FAILURES`` / ``..._WINDOW_S`` in the environment) an
 address gets 429 with ``Retry-After`` until the oldest failure leaves the
 moving window, right password or not.
 
@@ -15,6 +16,7 @@ collector is one process; a restart forgets them, which is the safe side.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 from flask import Flask, current_app, request
@@ -31,12 +33,18 @@ def _limiter(app: Flask) -> tuple[MovingWindowRateLimiter, RateLimitItemPerSecon
     state = app.extensions.get(_EXTENSION)
     if state is None:
         item = RateLimitItemPerSecond(
-            int(app.config.get("LOGIN_ADDRESS_FAILURES", FAILURES)),
-            int(app.config.get("LOGIN_ADDRESS_WINDOW_S", WINDOW_S)),
+            int(_setting(app, "LOGIN_ADDRESS_FAILURES", FAILURES)),
+            int(_setting(app, "LOGIN_ADDRESS_WINDOW_S", WINDOW_S)),
             namespace="signin",
         )
         state = app.extensions[_EXTENSION] = (MovingWindowRateLimiter(MemoryStorage()), item)
     return state
+
+
+def _setting(app: Flask, key: str, default: int) -> str | int:
+    """App config first, then ``BACKLIGHT_<KEY>`` for an operator (e.g. an office
+    behind one NAT address may need more than ten failures per window)."""
+    return app.config.get(key) or os.environ.get(f"BACKLIGHT_{key}") or default
 
 
 def client_address() -> str:

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import requests
 
-from tests.fixtures.collector_server import CLI
+from tests.fixtures.collector_server import CLI, _make
 
 pytestmark = pytest.mark.slow
 
@@ -54,12 +54,19 @@ def audit(collector, action: str, target: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def org(shared_collector):
-    """Users are made through the store (setup, not what is tested), quickly."""
-    store = shared_collector.store()
+def org(tmp_path_factory):
+    """Users are made through the store (setup, not what is tested), quickly. These
+    tests fail many sign-ins from 127.0.0.1 on purpose, so the per-address limit
+    (tested in tests/dashboard/test_signin_limits.py) is set out of their way."""
+    server = _make(
+        tmp_path_factory.mktemp("accounts"), env={"BACKLIGHT_LOGIN_ADDRESS_FAILURES": "1000"}
+    )
+    store = server.store()
     store.add_user("ann", "admin", PASSWORD, [])
     store.close()
-    return shared_collector
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -116,7 +116,7 @@ def test_disabling_an_account_ends_its_sessions(accounts):
     token = csrf(root, f"{accounts.url}/admin/users")
     r = root.post(
         f"{accounts.url}/admin/users/{maria_id}/disable",
-        data={"csrf_token": token},
+        data={"csrf_token": token, "confirm": "yes"},
         allow_redirects=False,
     )
     assert r.status_code == 302, r.text[:500]
