@@ -22,6 +22,7 @@ from collector.metrics import (
     time_per_unit,
     workload,
 )
+from collector.settings import quality_limits
 from collector.store import Store
 
 
@@ -60,23 +61,40 @@ def time_per_unit_report(
     hidden = _suppressed(store, people)
     if hidden:
         return {**_head(start, end, team), **hidden}
-    size = store.settings()["operation.size"]
+    s = store.settings()
+    size = s["operation.size"]
     return {
         **_head(start, end, team),
         "people": people,
         "operation_size": size,
+        "currency": s["cost.currency"],
+        "hourly_rate": s["cost.hourly_rate"],
+        "days": _days(start, end),
         "functions": _function_rows(store, team_ids, start, end, size),
     }
+
+
+def _days(start: str, end: str) -> int:
+    return (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
 
 
 def _function_rows(
     store: Store, team_ids: list[int] | None, start: str, end: str, size: int
 ) -> list[dict]:
+    s = store.settings()
     hours = store.hours_by_category(team_ids, start, end)
     units = {
-        f: UnitTotals(u, c) for f, (u, c) in store.units_by_function(team_ids, start, end).items()
+        f: UnitTotals(int(u), int(c))
+        for f, (u, c) in store.units_by_function(team_ids, start, end).items()
     }
-    return time_per_unit(hours, units, size)
+    return time_per_unit(
+        hours,
+        units,
+        size,
+        days=_days(start, end),
+        quality_limits=quality_limits(s),
+        hourly_rate=s["cost.hourly_rate"],
+    )
 
 
 def interruptions_report(
@@ -197,7 +215,8 @@ def monthly_review_report(
         _function_rows(store, team_ids, b_start, b_end, size),
         size,
     )
-    return {"month": month, "previous_month": before, "team": team, **review}
+    currency = store.settings()["cost.currency"]
+    return {"month": month, "previous_month": before, "team": team, "currency": currency, **review}
 
 
 def workload_report(

@@ -15,6 +15,8 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"
 Month = Annotated[str, StringConstraints(pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")]
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Amount = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+#: Output units and corrections are counts (DESIGN §4): whole numbers, never 2.5.
+Count = Annotated[int, Field(ge=0, le=1_000_000_000, description="a whole number >= 0")]
 
 
 class Request(BaseModel):
@@ -151,8 +153,8 @@ class MySummary(Response):
 class MyUnit(Request):
     date: date
     function: FunctionId
-    units: Amount
-    corrections: Amount = 0
+    units: Count
+    corrections: Count = 0
     client: ClientKey | None = None
 
 
@@ -172,8 +174,8 @@ class Stored(Response):
 class OutputUnit(Request):
     date: date
     function: FunctionId
-    units: Amount
-    corrections: Amount = 0
+    units: Count
+    corrections: Count = 0
     team: Name | None = None
     employee: Name | None = None
     client: ClientKey | None = None

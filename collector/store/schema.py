@@ -296,3 +296,25 @@ def m004_interruption_backlog(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+@migrations()
+def m008_integer_units(db: Database) -> None:
+    """Output units and corrections are counts (DESIGN §4); older releases
+    accepted 2.5. Round the fractional rows, say how many, then store whole
+    numbers only.
+
+    Rounding is half away from zero (SQLite's ROUND); a non-payroll row whose
+    rounded corrections would exceed its rounded units keeps as many
+    corrections as units. The count goes to stderr and the audit log so an
+    operator can find the rows' imports again.
+    """
+    import sys
+
+    from collector.store.counts import round_fractional_units
+
+    rounded = round_fractional_units(db.conn)
+    db["output_units"].transform(  # type: ignore[union-attr]
+        types={"units": int, "corrections": int}
+    )
+    print(f"m008_integer_units: rounded {rounded} output-unit row(s)", file=sys.stderr)

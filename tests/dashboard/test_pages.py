@@ -274,7 +274,8 @@ def test_units_csv_upload_with_errors_stores_nothing(client, db):
         f"{today},payroll,2,0,Payroll & HR\n"
         f"{today},payroll,lots,0,Payroll & HR\n"
         f"not-a-date,payroll,1,0,Payroll & HR\n"
-        f"{today},payroll,1,5,Payroll & HR\n"
+        f"{today},qa_evaluation,1,5,Payroll & HR\n"
+        f"{today},payroll,2.5,0,Payroll & HR\n"
     )
     r = client.post(
         "/units/upload",
@@ -287,14 +288,15 @@ def test_units_csv_upload_with_errors_stores_nothing(client, db):
     assert r.status_code == 400
     # Rows 3 and 4 fail to parse; row 5 (more corrections than units) is checked
     # once every row parses (collector.output_units checks in two passes).
-    for n in (3, 4):
+    for n in (3, 4, 6):
         assert f"row {n}" in r.text
+    assert "not a whole number" in r.text  # row 6: units are counts
     assert "Nothing was imported" in r.text
     assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before
     # A file that parses but names an impossible row: its file row number is given.
     resolve = (
         f"date,function,units,corrections,team\n{today},payroll,2,0,Payroll & HR\n"
-        f"{today},payroll,1,5,Payroll & HR\n"
+        f"{today},qa_evaluation,1,5,Payroll & HR\n"
     )
     r = client.post(
         "/units/upload",
@@ -345,6 +347,23 @@ def test_units_form_shows_field_errors(client):
     )
     assert r.status_code == 400
     assert "The units were not recorded" in r.text and 'aria-invalid="true"' in r.text
+
+
+def test_the_units_form_refuses_a_fraction_and_stores_nothing(client, db):
+    sign_in(client, "maria")
+    before = open_store(db).one("SELECT COUNT(*) FROM output_units")[0]
+    r = client.post(
+        "/units",
+        data={
+            "date": date.today().isoformat(),
+            "function": "scheduling",
+            "units": "2.5",
+            "team": "Payroll & HR",
+            "csrf_token": token(client, "/units"),
+        },
+    )
+    assert r.status_code == 400 and "Enter a whole number" in r.text
+    assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before
 
 
 def test_bad_filter_values_fall_back_with_a_message(client):
