@@ -24,6 +24,7 @@ from collector.dashboard.pages import Chart, Figure, Page
 from collector.dashboard.sessions import signed_in
 from collector.dashboard.tables import Column, Table
 from collector.db import get_store
+from collector.metrics.plausibility import implausible_weeks
 from collector.output_units import (
     COUNT_FIELDS,
     CSV_COLUMNS,
@@ -59,6 +60,11 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             "Functions page once units are in."
         )
         return page
+    size = store.settings()["operation.size"]
+    page.extra["operation_size"] = size
+    page.extra["warnings"] = implausible_weeks(
+        store.weekly_units_by_team(f.team_ids, start, end), size
+    )
     # The page lists the newest rows; the CSV download (units_csv) has every row.
     newest = store.recent_output_units(f.team_ids, start, end, SHOWN_ROWS)
     page.table = Table(

@@ -349,6 +349,33 @@ def test_units_form_shows_field_errors(client):
     assert "The units were not recorded" in r.text and 'aria-invalid="true"' in r.text
 
 
+def test_the_units_page_warns_of_a_week_that_cannot_fit_the_operation(client, db):
+    store = open_store(db)
+    size = store.settings()["operation.size"]
+    team = store.team_id("Payroll & HR")
+    monday = date.today() - timedelta(days=date.today().weekday() + 7)
+    store.add_output_units(
+        [
+            {
+                "date": monday.isoformat(),
+                "function": "timesheet_review",
+                "team_id": team,
+                "person_id": None,
+                "client_key": None,
+                "units": size + 1,
+                "corrections": 0,
+            }
+        ],
+        "test",
+        "test",
+    )
+    sign_in(client, "maria")
+    r = client.get("/units")
+    assert r.status_code == 200
+    assert 'id="unit-warnings"' in r.text
+    assert f"for an operation of {size:,}" in r.text
+
+
 def test_the_units_form_refuses_a_fraction_and_stores_nothing(client, db):
     sign_in(client, "maria")
     before = open_store(db).one("SELECT COUNT(*) FROM output_units")[0]
