@@ -22,6 +22,7 @@ from collector.metrics import (
     time_per_unit,
     workload,
 )
+from collector.metrics.workload import available_workdays
 from collector.settings import quality_limits
 from collector.store import Store
 
@@ -227,27 +228,53 @@ def workload_report(
     hidden = _suppressed(store, len(rows))
     if hidden:
         return {**_head(start, end, team), **hidden}
-    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
-    weeks = days / 7
+    lo, hi = date.fromisoformat(start), date.fromisoformat(end)
+    weeks = ((hi - lo).days + 1) / 7
+    ids = [r["person_id"] for r in rows]
+    first = store.first_tracked_days(ids)
+    absent = store.absent_days(ids, start, end)
+    holidays = organisation_holidays(store, lo, hi)
+    key = {r["person_id"]: f"{r['team']} / {r['person']}" for r in rows}
     result = workload(
-        {f"{r['team']} / {r['person']}": r["hours"] for r in rows},
+        {key[r["person_id"]]: r["hours"] for r in rows},
         weeks=weeks,
         weekly_hours=s["workload.weekly_hours"],
+        shrinkage=s["workload.shrinkage"],
+        available_days={
+            key[i]: available_workdays(lo, hi, first.get(i), holidays, absent.get(i, set()))
+            for i in ids
+        },
     )
     individual = bool(s["privacy.individual_reports"])
+    tracked, available = result["tracked_hours"], result["available_hours"]
     return {
         **_head(start, end, team),
         "people": len(rows),
         "weeks": weeks,
         "weekly_hours_target": s["workload.weekly_hours"],
+        "shrinkage": s["workload.shrinkage"],
+        "available_weekly_hours": s["workload.weekly_hours"] * (1 - s["workload.shrinkage"]),
+        "holidays": len(holidays),
+        "absent_days": sum(len(v) for v in absent.values()),
+        "available_hours": available,
+        "tracked_hours": tracked,
+        "share_of_available": tracked / available if available else None,
         "median_weekly_hours": result["median_weekly_hours"],
         "overloaded": result["overloaded"],
         "unused_capacity": result["unused_capacity"],
         "balanced": result["balanced"],
+        "not_rated": result["not_rated"],
         "distribution": result["distribution"],
         "individual_reports": individual,
         "persons": result["people"] if individual else None,
     }
+
+
+def organisation_holidays(store: Store, start: date, end: date) -> set[date]:
+    """The organisation's holidays in the period: none until the Deferred-work
+    issue's holiday list lands; it counts for everyone here (DESIGN §4)."""
+    lister = getattr(store, "holidays", None)
+    return set(lister(start.isoformat(), end.isoformat())) if lister else set()
 
 
 def overview_report(

@@ -185,6 +185,34 @@ class OutputUnits(Request):
     items: Annotated[list[OutputUnit], Field(min_length=1, max_length=10_000)]
 
 
+class Absence(Request):
+    """Days a person was away. No reason: it could be health data (DESIGN §5)."""
+
+    employee: Name
+    team: Name | None = Field(default=None, description="Needed when the name is in several teams")
+    from_: date = Field(alias="from", description="First day away (inclusive)")
+    to: date = Field(description="Last day away (inclusive)")
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+
+class Absences(Request):
+    items: Annotated[list[Absence], Field(min_length=1, max_length=1000)]
+
+
+class AbsencesStored(Response):
+    """The absences stored, with their ids (for DELETE /absences/{id})."""
+
+    stored: int
+    ids: list[int]
+
+
+class Deleted(Response):
+    """The absence is gone."""
+
+    deleted: int
+
+
 class ClientCreate(Request):
     key: ClientKey
     name: Name

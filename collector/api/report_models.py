@@ -239,21 +239,33 @@ class Distribution(Response):
 class PersonLoad(Response):
     person: str
     hours: float
+    tracked_hours: float
+    available_days: int
+    available_hours: float
+    share_of_available: float | None
     weekly_hours: float
     vs_median: float | None
-    status: Literal["overload", "unused_capacity", "balanced"]
+    status: Literal["overload", "unused_capacity", "balanced", "not_rated"]
 
 
 class Workload(Dated):
-    """Hours per person against the team and the contracted week."""
+    """Hours per person against the hours they were available, net of shrinkage."""
 
     people: int
     weeks: float
     weekly_hours_target: float
+    shrinkage: float = Field(description="workload.shrinkage: planned time away from the desk")
+    available_weekly_hours: float = Field(description="weekly_hours x (1 - shrinkage)")
+    holidays: int = Field(description="Organisation holidays in the period")
+    absent_days: int = Field(description="Recorded absence days in the period, all people")
+    available_hours: float
+    tracked_hours: float
+    share_of_available: float | None
     median_weekly_hours: float | None
     overloaded: int
     unused_capacity: int
     balanced: int
+    not_rated: int
     distribution: Distribution | None
     individual_reports: bool
     persons: list[PersonLoad] | None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from collector.store.absences import AbsencesMixin
 from collector.store.accounts import AccountsMixin
 from collector.store.admin import AdminMixin
 from collector.store.dashboard import DashboardMixin
@@ -55,6 +56,7 @@ class Store(
     QueriesMixin,
     DashboardMixin,
     AdminMixin,
+    AbsencesMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)

@@ -318,3 +318,26 @@ def m008_integer_units(db: Database) -> None:
         types={"units": int, "corrections": int}
     )
     print(f"m008_integer_units: rounded {rounded} output-unit row(s)", file=sys.stderr)
+
+
+@migrations()
+def m009_absences(db: Database) -> None:
+    """Days a person was away, for available hours (DESIGN §4 Workload).
+
+    There is no reason column on purpose: a reason such as sickness is
+    health data the product must not hold (seed 004; DESIGN §5).
+    """
+    db.executescript(
+        """
+        CREATE TABLE absences (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            CHECK (first_day <= last_day)
+        );
+        CREATE INDEX absences_person ON absences (person_id, first_day);
+        """
+    )
