@@ -445,9 +445,7 @@ def test_a_manager_records_and_removes_an_absence_on_the_workload_page(client, d
     )
     assert r.status_code == 302
     assert store.one("SELECT COUNT(*) FROM absences")[0] == 0  # not her team
-    r = client.post(
-        "/absences", data={"person": mine["id"], "from": day, "csrf_token": csrf_token}
-    )
+    r = client.post("/absences", data={"person": mine["id"], "from": day, "csrf_token": csrf_token})
     assert r.status_code == 302
     (absence_id,) = [r[0] for r in store.all("SELECT id FROM absences")]
     page = client.get("/workload")
