@@ -234,6 +234,8 @@ def workload_report(
     first = store.first_tracked_days(ids)
     absent = store.absent_days(ids, start, end)
     holidays = organisation_holidays(store, lo, hi)
+    # A day still under way is not yet a whole day of available hours.
+    last_whole = min(hi, date.today() - timedelta(days=1))
     key = {r["person_id"]: f"{r['team']} / {r['person']}" for r in rows}
     result = workload(
         {key[r["person_id"]]: r["hours"] for r in rows},
@@ -241,7 +243,7 @@ def workload_report(
         weekly_hours=s["workload.weekly_hours"],
         shrinkage=s["workload.shrinkage"],
         available_days={
-            key[i]: available_workdays(lo, hi, first.get(i), holidays, absent.get(i, set()))
+            key[i]: available_workdays(lo, last_whole, first.get(i), holidays, absent.get(i, set()))
             for i in ids
         },
     )

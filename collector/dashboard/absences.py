@@ -27,7 +27,7 @@ def form_context(store: Store, principal: Principal, team_ids: list[int] | None,
     if team_ids is not None:
         scope = sorted(set(team_ids) & set(scope)) if scope is not None else list(team_ids)
     return {
-        "people": store.people(scope),
+        "absence_people": store.people(scope),
         "absences": store.absences(scope, start.isoformat(), end.isoformat()),
     }
 

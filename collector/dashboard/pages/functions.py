@@ -105,11 +105,11 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         {
             "name": r["name"],
             "band": r["band"],
-            "money": money(r["money_at_stake"], report["currency"]),
-            **r["fix"],
+            "money": money(r["money_at_stake"], report["currency"]) if r["money_at_stake"] else "",
+            "fix": r["fix"],
         }
-        for r in shown
-        if r["band"] in ATTENTION and r["fix"]
+        for r in sorted(shown, key=lambda r: -(r["money_at_stake"] or 0))
+        if r["band"] in ATTENTION
     ]
     if not html:
         return page

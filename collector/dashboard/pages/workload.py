@@ -150,6 +150,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
 
 
 def _limits(status: str, zones: charts.Zones) -> str:
+    if status == "not_rated":
+        return ""
     if status == "overload":
         return f" (above {zones.high:g} h a week)"
     if status == "unused_capacity":
