@@ -454,3 +454,17 @@ def test_a_manager_records_and_removes_an_absence_on_the_workload_page(client, d
     r = client.post(f"/absences/{absence_id}/delete", data={"csrf_token": csrf_token})
     assert r.status_code == 302
     assert {r[0] for r in store.all("SELECT id FROM absences")} == before
+
+
+def test_overview_lists_a_below_quality_function_first_among_those_to_watch(client):
+    sign_in(client, "admin")
+    r = client.get("/overview")
+    assert r.status_code == 200
+    watch = re.search(
+        r"Functions to watch</span><span class=\"value\">(\d+)</span>"
+        r"<span class=\"note\">([^<]*)</span>",
+        r.text,
+    )
+    assert watch, "the headline figure is missing"
+    assert int(watch.group(1)) >= 2
+    assert watch.group(2).startswith("Payroll processing")
