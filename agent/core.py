@@ -332,16 +332,25 @@ class AgentCore:
     def log_work(
         self,
         function: str,
-        units: float,
-        corrections: float = 0,
+        units: int,
+        corrections: int = 0,
         client: str | None = None,
         day: date | None = None,
     ) -> None:
-        """Queue the employee's own completed work; it goes out with the next upload."""
+        """Queue the employee's own completed work; it goes out with the next upload.
+
+        Units and corrections are counts (DESIGN §4). Payroll corrections count
+        paychecks, so they may exceed the pay cycles; the collector, which
+        knows the operation's size, checks that bound.
+        """
         if function not in FUNCTION_IDS:
             raise ValueError(f"unknown function {function!r}")
-        if not (0 <= corrections <= units <= 1e9):
-            raise ValueError("need 0 <= corrections <= units")
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in (units, corrections)):
+            raise ValueError("units and corrections are whole numbers")
+        if not (0 <= units <= 1_000_000_000 and corrections >= 0):
+            raise ValueError("need 0 <= units and 0 <= corrections")
+        if function != "payroll" and corrections > units:
+            raise ValueError("need corrections <= units")
         if client is not None and client not in self.policies.current.client_keys():
             raise ValueError(f"unknown client {client!r}")
         item: dict[str, Any] = {

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from collector import demo_volumes as volumes
 from collector.store import Store
 from shared.payload import MAX_SEGMENTS_PER_BATCH, SummaryBatch
 from shared.rules import RuleSet
@@ -64,34 +65,13 @@ WINDOWS: dict[str, list[tuple[str, str]]] = {
 class TeamPlan:
     name: str
     manager: str
-    mix: dict[str, float]  # share of focused work per function
     clients: bool = False
 
 
 TEAMS = [
-    TeamPlan(
-        "Payroll & HR",
-        "maria",
-        {
-            "payroll": 0.3,
-            "timesheet_review": 0.2,
-            "onboarding": 0.15,
-            "leave_management": 0.15,
-            "compliance": 0.1,
-            "reporting": 0.1,
-        },
-    ),
-    TeamPlan(
-        "Workforce planning",
-        "wes",
-        {"scheduling": 0.35, "qa_evaluation": 0.35, "reporting": 0.2, "timesheet_review": 0.1},
-    ),
-    TeamPlan(
-        "Client services",
-        "carla",
-        {"invoicing": 0.35, "reporting": 0.3, "compliance": 0.15, "qa_evaluation": 0.2},
-        clients=True,
-    ),
+    TeamPlan("Payroll & HR", "maria"),
+    TeamPlan("Workforce planning", "wes"),
+    TeamPlan("Client services", "carla", clients=True),
 ]
 
 #: Seed 001's BPO example: client A, B (same revenue, more back office), C.
@@ -100,29 +80,6 @@ CLIENTS = [
     ("client-b", "Client B", 50_000, 35_000, 0.45),
     ("client-c", "Client C", 30_000, 20_000, 0.33),
 ]
-
-#: Hours per output unit each function runs at, before and in the last month.
-#: Chosen to land in different benchmark bands, with one efficiency decline
-#: (scheduling) and one volume spike (onboarding) for the monthly review.
-PACE = {
-    "scheduling": (6.5, 7.5),
-    "timesheet_review": (0.03, 0.03),
-    "payroll": (5.0, 5.0),
-    "qa_evaluation": (0.5, 0.48),
-    "reporting": (1.6, 1.5),
-    "onboarding": (3.2, 3.6),
-    "leave_management": (0.2, 0.2),
-    "invoicing": (2.4, 2.6),
-    "compliance": (6.0, 5.5),
-}
-CORRECTIONS = {
-    "payroll": 0.03,
-    "timesheet_review": 0.01,
-    "reporting": 0.08,
-    "invoicing": 0.05,
-    "scheduling": 0.04,
-    "onboarding": 0.06,
-}
 
 
 def _workdays(days: int) -> list[date]:
@@ -135,18 +92,42 @@ class _Person:
     def __init__(self, rng: random.Random, team: TeamPlan):
         self.team = team
         self.interruptions_per_hour = rng.uniform(0.4, 1.4)
-        self.hours = rng.uniform(7.0, 9.2)
+        # Hours at the desk, lunch included: about the contracted 40-hour week less
+        # the 20% shrinkage (breaks, meetings elsewhere, training) in tracked time.
+        self.hours = rng.uniform(6.0, 7.0)
         self.start_minute = rng.randint(7 * 60 + 45, 9 * 60 + 15)
+        #: Minutes given to each kind of focused work so far, so the next block
+        #: goes where the week's mix is furthest behind (steadier than dice).
+        self.done: dict[str, float] = defaultdict(float)
+        self.week: date | None = None
+
+    def start_day(self, day: date) -> None:
+        """The mix is a week's: the tally starts again each Monday."""
+        monday = day - timedelta(days=day.weekday())
+        if monday != self.week:
+            self.week, self.done = monday, defaultdict(float)
+
+    def next_work(self, rng: random.Random, mix: dict[str, float], block: float) -> str:
+        total = sum(self.done.values()) + block
+        weight = sum(mix.values())
+        behind = {c: mix[c] / weight * total - self.done[c] for c in mix}
+        top = max(behind.values())
+        choice = rng.choice(sorted(c for c, v in behind.items() if v >= top - 1e-9))
+        self.done[choice] += block
+        return choice
 
 
-def _day_samples(rng: random.Random, person: _Person, day: date) -> list[tuple[Sample, str | None]]:
-    """A day as (sample, current client) pairs: focus blocks, interruptions,
-    meetings, a lunch break with the screen locked, a little non-work."""
+def _day_samples(
+    rng: random.Random, person: _Person, day: date, mix: dict[str, float]
+) -> list[tuple[Sample, str | None]]:
+    """A day as (sample, current client) pairs: focus blocks (chosen by the
+    team's mix of work that week), interruptions, meetings, a lunch break
+    with the screen locked, a little non-work."""
+    person.start_day(day)
     t = datetime.combine(day, time(0), ZONE) + timedelta(minutes=person.start_minute)
     end = t + timedelta(hours=person.hours)
     lunch = t + timedelta(hours=rng.uniform(3.5, 4.5))
     out: list[tuple[Sample, str | None]] = []
-    functions, weights = zip(*person.team.mix.items(), strict=True)
 
     def emit(category: str, minutes: float, client: str | None, idle: bool = False) -> None:
         nonlocal t
@@ -166,11 +147,11 @@ def _day_samples(rng: random.Random, person: _Person, day: date) -> list[tuple[S
             t += timedelta(minutes=rng.randint(35, 55))  # locked screen: no samples
             lunch = end
             continue
-        function = rng.choices(functions, weights)[0]
+        block = rng.uniform(20, 80)
+        function = person.next_work(rng, mix, block)
         client = None
         if person.team.clients and function in ("invoicing", "reporting", "qa_evaluation"):
             client = rng.choices([c[0] for c in CLIENTS], [c[4] for c in CLIENTS])[0]
-        block = rng.uniform(20, 80)
         while block > 0 and t < end:
             run = min(block, rng.expovariate(person.interruptions_per_hour / 60))
             emit(function, run, client)
@@ -208,7 +189,7 @@ def fill(
     progress: Callable[[str], None] = lambda _m: None,
 ) -> dict:
     rng = random.Random(seed)
-    store.set_settings({"operation.size": 50, "privacy.min_group_size": 5})
+    store.set_settings({"operation.size": volumes.OPERATION_SIZE, "privacy.min_group_size": 5})
     version, rule_dicts = store.current_rules()
     rules = RuleSet.from_dicts(rule_dicts, version)
 
@@ -239,23 +220,31 @@ def fill(
         user = next(names)
         device_id, device_token = store.enroll(token, f"{user.lower()}-pc", "linux", "demo", user)
         store.record_consent(device_id, "granted", consent_version, datetime.now(ZONE).isoformat())
-        devices.append((store.device_by_token(device_token), _Person(rng, plan)))
+        person = _Person(rng, plan)
+        if i == 0:
+            person.hours = 8.8  # one person carries too much: the page should say so
+        devices.append((store.device_by_token(device_token), person))
 
-    hours: dict[tuple[str, str, str | None, date], float] = defaultdict(float)
+    # The last full month carries the planted changes the review should find.
+    planted = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    units, week_hours = volumes.plan(workdays, planted, [(c[0], c[4]) for c in CLIENTS])
+    team_size = Counter(person.team.name for _, person in devices)
     total = 0
+    away: list[dict] = []
     for n, (device, person) in enumerate(devices, 1):
         for day in workdays:
-            if rng.random() < 0.04:  # leave, sickness
+            if rng.random() < 0.04:  # a day of leave: recorded, with no reason (DESIGN §5)
+                away.append(
+                    {
+                        "person_id": device.person_id,
+                        "first_day": day.isoformat(),
+                        "last_day": day.isoformat(),
+                    }
+                )
                 continue
-            segs = _segments_for(rules, _day_samples(rng, person, day))
-            for seg in segs:
-                if seg["state"] == "active":
-                    length = datetime.fromisoformat(seg["end"]) - datetime.fromisoformat(
-                        seg["start"]
-                    )
-                    hours[(person.team.name, seg["category"], seg["client"], day)] += (
-                        length.total_seconds() / 3600
-                    )
+            monday = day - timedelta(days=day.weekday())
+            mix = volumes.mix(week_hours[(person.team.name, monday)], team_size[person.team.name])
+            segs = _segments_for(rules, _day_samples(rng, person, day, mix))
             for i in range(0, len(segs), MAX_SEGMENTS_PER_BATCH):
                 body = {
                     "batch_id": uuid.uuid4().hex,
@@ -269,50 +258,30 @@ def fill(
         progress(f"demo: {n}/{len(devices)} people simulated")
     store.settle_interruptions()
 
-    units = _output_units(rng, hours, team_ids, workdays)
-    store.add_output_units(units, "demo", "demo")
+    rows = [
+        {
+            "date": u.day.isoformat(),
+            "function": u.function,
+            "team_id": team_ids[u.team],
+            "person_id": None,
+            "client_key": u.client,
+            "units": u.units,
+            "corrections": u.corrections,
+        }
+        for u in units
+    ]
+    store.add_output_units(rows, "demo", "demo")
+    store.add_absences(away, "demo")
     store.audit("demo", "demo.fill", "", {"people": people, "days": days, "segments": total})
     return {
         "people": people,
         "workdays": len(workdays),
         "segments": total,
-        "output_unit_rows": len(units),
+        "output_unit_rows": len(rows),
+        "planted_month": planted,
         "api_key": api_key,
         "password": DEMO_PASSWORD,
     }
-
-
-def _output_units(rng, hours, team_ids, workdays) -> list[dict]:
-    """Units per team, function, client and week, from the hours at each function's pace."""
-    last_month = workdays[-1].strftime("%Y-%m")
-    weekly: dict[tuple[str, str, str | None, date], float] = defaultdict(float)
-    for (team, category, client, day), h in hours.items():
-        if category in PACE:
-            weekly[
-                (team, category, client, day - timedelta(days=day.weekday()) + timedelta(days=4))
-            ] += h
-    rows = []
-    for (team, function, client, friday), h in sorted(weekly.items(), key=lambda kv: str(kv[0])):
-        earlier, latest = PACE[function]
-        pace = latest if friday.strftime("%Y-%m") == last_month else earlier
-        units = round(h / pace * rng.uniform(0.9, 1.1), 1)
-        if function == "onboarding" and friday.strftime("%Y-%m") == last_month:
-            units = round(units * 1.25, 1)  # a hiring wave: more hires, each a little slower
-        if units <= 0:
-            continue
-        corrections = round(units * CORRECTIONS.get(function, 0.02) * rng.uniform(0.5, 1.5), 1)
-        rows.append(
-            {
-                "date": friday.isoformat(),
-                "function": function,
-                "team_id": team_ids[team],
-                "person_id": None,
-                "client_key": client,
-                "units": units,
-                "corrections": min(corrections, units),
-            }
-        )
-    return rows
 
 
 _NAMES = [

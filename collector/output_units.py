@@ -23,6 +23,27 @@ if TYPE_CHECKING:
 
 CSV_COLUMNS = ["date", "function", "units", "corrections", "team", "employee", "client"]
 MAX_CSV_ROWS = 10_000
+COUNT_FIELDS = ("units", "corrections")
+NOT_A_COUNT = "not a whole number; units and corrections are counts (12, not 2.5)"
+
+
+def parse_count(text: str) -> int:
+    """A count typed by a person or written in a CSV cell: digits only.
+
+    "2.5" and "3.0" are both refused: a fraction of a schedule is a sign the
+    figure came from somewhere else (a sum of hours, an average), and an
+    import that rounded it silently would hide that.
+    """
+    text = text.strip()
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(NOT_A_COUNT)
+    return int(text)
+
+
+def corrections_limit(function: str, units: int, operation_size: int) -> int:
+    """Corrections count units, except payroll's, which count paychecks
+    (DESIGN §4): at most pay cycles x the people paid each cycle."""
+    return units * operation_size if function == "payroll" else units
 
 
 class UnitsRejected(ApiError):
@@ -33,7 +54,11 @@ class UnitsRejected(ApiError):
 
 
 def _resolve(
-    store: Store, item: OutputUnit, where: str, principal: Principal | None
+    store: Store,
+    item: OutputUnit,
+    where: str,
+    principal: Principal | None,
+    operation_size: int,
 ) -> tuple[dict | None, list[dict]]:
     errors = []
     team_id = person_id = None
@@ -53,8 +78,14 @@ def _resolve(
             errors.append({"field": f"{where}.employee", "message": "in several teams; give team"})
     if item.client is not None and not store.client_exists(item.client):
         errors.append({"field": f"{where}.client", "message": "no such client; create it first"})
-    if item.corrections > item.units:
-        errors.append({"field": f"{where}.corrections", "message": "more corrections than units"})
+    limit = corrections_limit(item.function, item.units, operation_size)
+    if item.corrections > limit:
+        what = (
+            f"more corrected paychecks than pay cycles x operation.size ({limit})"
+            if item.function == "payroll"
+            else "more corrections than units"
+        )
+        errors.append({"field": f"{where}.corrections", "message": what})
     if principal is not None and not principal.is_admin and not errors:
         if team_id is None:
             errors.append({"field": f"{where}.team", "message": "managers record units for a team"})
@@ -83,8 +114,9 @@ def resolve_units(
     """Errors name `prefix.N`, N counted from `first`: 0 for a JSON list,
     2 for a parsed CSV file (the header is row 1), so people find the row."""
     rows, errors = [], []
+    size = store.settings()["operation.size"]
     for i, item in enumerate(items, first):
-        row, bad = _resolve(store, item, f"{prefix}.{i}", principal)
+        row, bad = _resolve(store, item, f"{prefix}.{i}", principal, size)
         errors += bad
         if row:
             rows.append(row)
@@ -137,12 +169,15 @@ def parse_csv(text: str) -> list[OutputUnit]:
             continue
         values = {k.strip(): (v or "").strip() for k, v in raw.items()}
         data: dict = {k: v for k, v in values.items() if v != ""}
-        try:
-            for key in ("units", "corrections"):
-                if key in data:
-                    data[key] = float(data[key])
-        except ValueError:
-            errors.append({"field": f"rows.{n}.{key}", "message": "not a number"})
+        bad = False
+        for key in COUNT_FIELDS:
+            if key in data:
+                try:
+                    data[key] = parse_count(data[key])
+                except ValueError as exc:
+                    errors.append({"field": f"rows.{n}.{key}", "message": str(exc)})
+                    bad = True
+        if bad:
             continue
         try:
             items.append(OutputUnit.model_validate(data, strict=False))

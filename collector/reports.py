@@ -21,7 +21,9 @@ from collector.metrics import (
     time_per_unit,
     workload,
 )
+from collector.metrics.workload import available_workdays
 from collector.report_weeks import WeekParts, hidden_group, week_parts
+from collector.settings import quality_limits
 from collector.store import Store
 
 
@@ -56,15 +58,23 @@ def time_per_unit_report(
     hidden = _suppressed(store, people)
     if hidden:
         return {**_head(start, end, team), **hidden}
-    size = store.settings()["operation.size"]
+    s = store.settings()
+    size = s["operation.size"]
     parts = week_parts(store, team_ids, start, end)
     return {
         **_head(start, end, team),
         "people": people,
         "operation_size": size,
+        "currency": s["cost.currency"],
+        "hourly_rate": s["cost.hourly_rate"],
+        "days": _days(start, end) - (0 if parts.in_totals else parts.days_left_out),
         "functions": _function_rows(store, team_ids, start, end, size, parts),
         **parts.body(),
     }
+
+
+def _days(start: str, end: str) -> int:
+    return (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
 
 
 def _function_rows(
@@ -75,25 +85,37 @@ def _function_rows(
     size: int,
     parts: WeekParts | None = None,
 ) -> list[dict]:
-    """Per function over the range; weeks the totals may not count (`parts`) left out."""
+    """Per function over the range; weeks the totals may not count (`parts`) left out,
+    and the days of the weekly basis with them."""
+    s = store.settings()
+    days = _days(start, end)
     if parts is None or parts.in_totals:
         hours = store.hours_by_category(team_ids, start, end)
         units = {
-            f: UnitTotals(u, c)
+            f: UnitTotals(int(u), int(c))
             for f, (u, c) in store.units_by_function(team_ids, start, end).items()
         }
-        return time_per_unit(hours, units, size)
-    hours = {}
-    for w in store.weekly_hours_by_function(team_ids, start, end):
-        if parts.counted(w["week"]):
-            hours[w["category"]] = hours.get(w["category"], 0.0) + w["hours"]
-    sums: dict[str, list[float]] = {}
-    for w in store.weekly_units_by_function(team_ids, start, end):
-        if parts.counted(w["week"]):
-            total = sums.setdefault(w["function"], [0.0, 0.0])
-            total[0] += w["units"]
-            total[1] += w["corrections"]
-    return time_per_unit(hours, {f: UnitTotals(u, c) for f, (u, c) in sums.items()}, size)
+    else:
+        days -= parts.days_left_out
+        hours = {}
+        for w in store.weekly_hours_by_function(team_ids, start, end):
+            if parts.counted(w["week"]):
+                hours[w["category"]] = hours.get(w["category"], 0.0) + w["hours"]
+        sums: dict[str, list[int]] = {}
+        for w in store.weekly_units_by_function(team_ids, start, end):
+            if parts.counted(w["week"]):
+                total = sums.setdefault(w["function"], [0, 0])
+                total[0] += int(w["units"])
+                total[1] += int(w["corrections"])
+        units = {f: UnitTotals(u, c) for f, (u, c) in sums.items()}
+    return time_per_unit(
+        hours,
+        units,
+        size,
+        days=max(days, 1),
+        quality_limits=quality_limits(s),
+        hourly_rate=s["cost.hourly_rate"],
+    )
 
 
 def interruptions_report(
@@ -214,7 +236,8 @@ def monthly_review_report(
         _function_rows(store, team_ids, b_start, b_end, size),
         size,
     )
-    return {"month": month, "previous_month": before, "team": team, **review}
+    currency = store.settings()["cost.currency"]
+    return {"month": month, "previous_month": before, "team": team, "currency": currency, **review}
 
 
 def workload_report(
@@ -225,27 +248,55 @@ def workload_report(
     hidden = _suppressed(store, len(rows))
     if hidden:
         return {**_head(start, end, team), **hidden}
-    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
-    weeks = days / 7
+    lo, hi = date.fromisoformat(start), date.fromisoformat(end)
+    weeks = ((hi - lo).days + 1) / 7
+    ids = [r["person_id"] for r in rows]
+    first = store.first_tracked_days(ids)
+    absent = store.absent_days(ids, start, end)
+    holidays = organisation_holidays(store, lo, hi)
+    # A day still under way is not yet a whole day of available hours.
+    last_whole = min(hi, date.today() - timedelta(days=1))
+    key = {r["person_id"]: f"{r['team']} / {r['person']}" for r in rows}
     result = workload(
-        {f"{r['team']} / {r['person']}": r["hours"] for r in rows},
+        {key[r["person_id"]]: r["hours"] for r in rows},
         weeks=weeks,
         weekly_hours=s["workload.weekly_hours"],
+        shrinkage=s["workload.shrinkage"],
+        available_days={
+            key[i]: available_workdays(lo, last_whole, first.get(i), holidays, absent.get(i, set()))
+            for i in ids
+        },
     )
     individual = bool(s["privacy.individual_reports"])
+    tracked, available = result["tracked_hours"], result["available_hours"]
     return {
         **_head(start, end, team),
         "people": len(rows),
         "weeks": weeks,
         "weekly_hours_target": s["workload.weekly_hours"],
+        "shrinkage": s["workload.shrinkage"],
+        "available_weekly_hours": s["workload.weekly_hours"] * (1 - s["workload.shrinkage"]),
+        "holidays": len(holidays),
+        "absent_days": sum(len(v) for v in absent.values()),
+        "available_hours": available,
+        "tracked_hours": tracked,
+        "share_of_available": tracked / available if available else None,
         "median_weekly_hours": result["median_weekly_hours"],
         "overloaded": result["overloaded"],
         "unused_capacity": result["unused_capacity"],
         "balanced": result["balanced"],
+        "not_rated": result["not_rated"],
         "distribution": result["distribution"],
         "individual_reports": individual,
         "persons": result["people"] if individual else None,
     }
+
+
+def organisation_holidays(store: Store, start: date, end: date) -> set[date]:
+    """The organisation's holidays in the period: none until the Deferred-work
+    issue's holiday list lands; it counts for everyone here (DESIGN §4)."""
+    lister = getattr(store, "holidays", None)
+    return set(lister(start.isoformat(), end.isoformat())) if lister else set()
 
 
 def overview_report(

@@ -10,6 +10,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from shared.catalogue import FUNCTION_IDS
+
+#: `quality.limits.FUNCTION` (DESIGN §4): the highest error rate a function may
+#: have before its band is `below_quality`.
+QUALITY_PREFIX = "quality.limits."
+#: Seed 001's only figure: "payroll errors exceed 2%" (of paychecks).
+QUALITY_DEFAULTS = {"payroll": 0.02}
+#: Ours, for every function the seed gives no limit for.
+OUR_QUALITY_LIMIT = 0.05
+
+
+def quality_limits(values: dict[str, Any]) -> dict[str, float]:
+    """Per function, its quality limit from a settings dict."""
+    return {fid: float(values[f"{QUALITY_PREFIX}{fid}"]) for fid in FUNCTION_IDS}
+
+
 CURRENCY = r"^[A-Z]{3}$"
 
 
@@ -42,6 +58,27 @@ SETTINGS: dict[str, Setting] = {
         Setting("interruptions.max_away_s", 900, int, 1, 7200, "longest away that still counts"),
         Setting("interruptions.recovery_min_s", 600, int, 0, 7200, "recovery, low end"),
         Setting("interruptions.recovery_max_s", 900, int, 0, 7200, "recovery, high end"),
+        Setting(
+            "workload.shrinkage",
+            0.20,
+            float,
+            0,
+            0.9,
+            "share of contracted time away from the desk by plan (breaks, training)",
+        ),
+        *(
+            Setting(
+                f"{QUALITY_PREFIX}{fid}",
+                QUALITY_DEFAULTS.get(fid, OUR_QUALITY_LIMIT),
+                float,
+                0,
+                1,
+                "highest error rate per paycheck; seed 001: payroll errors above 2%"
+                if fid == "payroll"
+                else "highest error rate (corrections / units); ours: the seed gives no figure",
+            )
+            for fid in FUNCTION_IDS
+        ),
     ]
 }
 

@@ -105,9 +105,17 @@ class LogWorkDialog(QDialog):
     def _unit_changed(self) -> None:
         fid = self.function.currentData()
         self.unit_name.setText(f"<i>{functions()[fid].output_unit}</i>" if fid else "")
+        self._units_changed(self.units.value())
 
     def _units_changed(self, value: int) -> None:
-        self.corrections.setMaximum(value)
+        # Payroll corrections count paychecks, not pay cycles (DESIGN §4): one
+        # cycle pays the whole operation, so the collector checks the bound.
+        if self.function.currentData() == "payroll":
+            self.corrections.setMaximum(MAX_UNITS)
+            self.corrections.setToolTip("How many paychecks needed a correction")
+        else:
+            self.corrections.setMaximum(value)
+            self.corrections.setToolTip("How many of them needed a correction or rework")
 
     def submit(self) -> None:
         fid = self.function.currentData()

@@ -15,6 +15,7 @@ from collector import settings as table
 from collector.admin import bp
 from collector.admin.forms import FormErrors, audit
 from collector.db import get_store
+from shared.catalogue import FUNCTION_IDS, functions
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,20 @@ GROUPS = (
     Group(
         "Organisation and cost",
         "Used by the time-per-unit benchmarks, the money figures and the workload report.",
-        ("operation.size", "cost.hourly_rate", "cost.currency", "workload.weekly_hours"),
+        (
+            "operation.size",
+            "cost.hourly_rate",
+            "cost.currency",
+            "workload.weekly_hours",
+            "workload.shrinkage",
+        ),
+    ),
+    Group(
+        "Quality limits",
+        "The highest error rate each function may have; above it the function's band is "
+        "'below quality' whatever its speed. Payroll's 2% per paycheck is seed 001's rule; "
+        "the 5% for the other functions is ours, as the seed gives no figure.",
+        tuple(f"{table.QUALITY_PREFIX}{fid}" for fid in FUNCTION_IDS),
     ),
     Group(
         "Privacy and retention",
@@ -67,6 +81,12 @@ LABELS = {
     "interruptions.max_away_s": "Longest away (seconds)",
     "interruptions.recovery_min_s": "Recovery, low (seconds)",
     "interruptions.recovery_max_s": "Recovery, high (seconds)",
+    "workload.shrinkage": "Shrinkage (share of the week away from the desk)",
+    **{
+        f"{table.QUALITY_PREFIX}{fid}": f"{fn.name}: highest error rate"
+        + (" (seed 001)" if fid in table.QUALITY_DEFAULTS else " (ours)")
+        for fid, fn in functions().items()
+    },
 }
 
 assert {k for g in GROUPS for k in g.keys} == set(table.SETTINGS), "every setting on the page"

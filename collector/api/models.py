@@ -51,6 +51,10 @@ RANGE_RULE = (
 )
 
 
+#: Output units and corrections are counts (DESIGN §4): whole numbers, never 2.5.
+Count = Annotated[int, Field(ge=0, le=1_000_000_000, description="a whole number >= 0")]
+
+
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -197,8 +201,8 @@ class MySummary(Response):
 class MyUnit(Request):
     date: date
     function: FunctionId
-    units: Amount
-    corrections: Amount = 0
+    units: Count
+    corrections: Count = 0
     client: ClientKey | None = None
 
 
@@ -218,8 +222,8 @@ class Stored(Response):
 class OutputUnit(Request):
     date: date
     function: FunctionId
-    units: Amount
-    corrections: Amount = 0
+    units: Count
+    corrections: Count = 0
     team: Name | None = None
     employee: Name | None = None
     client: ClientKey | None = None
@@ -227,6 +231,34 @@ class OutputUnit(Request):
 
 class OutputUnits(Request):
     items: Annotated[list[OutputUnit], Field(min_length=1, max_length=10_000)]
+
+
+class Absence(Request):
+    """Days a person was away. No reason: it could be health data (DESIGN §5)."""
+
+    employee: Name
+    team: Name | None = Field(default=None, description="Needed when the name is in several teams")
+    from_: date = Field(alias="from", description="First day away (inclusive)")
+    to: date = Field(description="Last day away (inclusive)")
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+
+class Absences(Request):
+    items: Annotated[list[Absence], Field(min_length=1, max_length=1000)]
+
+
+class AbsencesStored(Response):
+    """The absences stored, with their ids (for DELETE /absences/{id})."""
+
+    stored: int
+    ids: list[int]
+
+
+class Deleted(Response):
+    """The absence is gone."""
+
+    deleted: int
 
 
 class ClientCreate(Request):

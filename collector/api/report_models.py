@@ -33,18 +33,45 @@ class BenchmarkOut(Response):
     label: str
 
 
+BandName = Literal["efficient", "reasonable", "watch", "slow", "below_quality"]
+
+
+class FixOut(Response):
+    """Seed 001's symptom -> process problem -> fix row for this function."""
+
+    symptom: str
+    problem: str
+    fix: str
+    source: str
+
+
 class FunctionRow(Response):
     function: str
     name: str
     output_unit: str
     hours: float
-    units: float
+    units: int = Field(description="Output units: a count")
     hours_per_unit: float | None
     status: Literal["ok", "no_output_recorded"]
-    band: Literal["efficient", "reasonable", "watch", "slow"] | None
-    corrections: float
-    correction_rate: float | None
-    quality_adjusted_units: float
+    band: BandName | None = Field(
+        description="`below_quality` when error_rate is above quality_limit, whatever "
+        "the hours per unit; otherwise seed 001's benchmark band"
+    )
+    corrections: int = Field(description="Units that needed a correction; payroll: paychecks")
+    correction_rate: float | None = Field(description="corrections / units")
+    error_rate: float | None = Field(
+        description="corrections / units; payroll per paycheck: corrections / (pay cycles "
+        "x operation.size)"
+    )
+    quality_limit: float = Field(description="quality.limits entry for this function")
+    quality_adjusted_units: float = Field(description="units x (1 - error_rate)")
+    hours_per_week: float | None = Field(description="hours / days in the period x 7")
+    units_per_week: float | None = Field(description="units / days in the period x 7")
+    money_at_stake: float | None = Field(
+        description="For watch, slow or below_quality: (hours_per_unit - reasonable upper "
+        "limit) x units x hourly cost, in the organisation's currency; null otherwise"
+    )
+    fix: FixOut | None = Field(description="Seed 001's fix, for a function that needs one")
     benchmark: BenchmarkOut | None
 
 
@@ -70,6 +97,9 @@ class TimePerUnit(Dated):
 
     people: int
     operation_size: int
+    currency: str
+    hourly_rate: float
+    days: int
     functions: list[FunctionRow]
     suppressed_weeks: list[SuppressedWeek] = Field([], description=SUPPRESSED_WEEKS)
     suppressed_weeks_in_totals: bool = Field(False, description=WEEKS_IN_TOTALS)
@@ -161,22 +191,37 @@ class Clients(Response):
 class ReviewRow(Response):
     function: str
     name: str
+    hours: float
+    previous_hours: float
+    hours_change: float | None
+    units: int
+    previous_units: int
+    units_change: float | None
     hours_per_unit: float | None
     previous_hours_per_unit: float | None
-    change: float | None
-    units: float
-    previous_units: float
-    units_change: float | None
-    cause: Literal["volume_spike", "efficiency_decline", "improved", "steady"] | None
+    change: float | None = Field(description="Change of hours per unit")
+    band: BandName | None
+    error_rate: float | None
+    cause: Literal[
+        "not_comparable", "efficiency_decline", "volume_spike", "improved", "slower", "steady"
+    ] = Field(description="First match, in this order (DESIGN §4)")
 
 
 class Focus(Response):
+    """The one function to improve next: a below_quality one first."""
+
     function: str
     name: str
-    hours_per_unit: float
-    reasonable_high: float
-    gap: float
-    gap_ratio: float
+    reason: Literal["below_quality", "above_reasonable"]
+    band: BandName | None
+    hours_per_unit: float | None
+    reasonable_high: float | None
+    gap: float | None
+    gap_ratio: float | None
+    error_rate: float | None
+    quality_limit: float | None
+    money_at_stake: float | None
+    fix: FixOut | None
 
 
 class MonthlyReview(Response):
@@ -185,6 +230,10 @@ class MonthlyReview(Response):
     month: str
     previous_month: str
     team: str | None
+    currency: str
+    hours: float
+    previous_hours: float
+    hours_change: float | None
     functions: list[ReviewRow]
     focus: Focus | None
 
@@ -209,21 +258,33 @@ class Distribution(Response):
 class PersonLoad(Response):
     person: str
     hours: float
+    tracked_hours: float
+    available_days: int
+    available_hours: float
+    share_of_available: float | None
     weekly_hours: float
     vs_median: float | None
-    status: Literal["overload", "unused_capacity", "balanced"]
+    status: Literal["overload", "unused_capacity", "balanced", "not_rated"]
 
 
 class Workload(Dated):
-    """Hours per person against the team and the contracted week."""
+    """Hours per person against the hours they were available, net of shrinkage."""
 
     people: int
     weeks: float
     weekly_hours_target: float
+    shrinkage: float = Field(description="workload.shrinkage: planned time away from the desk")
+    available_weekly_hours: float = Field(description="weekly_hours x (1 - shrinkage)")
+    holidays: int = Field(description="Organisation holidays in the period")
+    absent_days: int = Field(description="Recorded absence days in the period, all people")
+    available_hours: float
+    tracked_hours: float
+    share_of_available: float | None
     median_weekly_hours: float | None
     overloaded: int
     unused_capacity: int
     balanced: int
+    not_rated: int
     distribution: Distribution | None
     individual_reports: bool
     persons: list[PersonLoad] | None

@@ -117,7 +117,7 @@ def register(app: Flask) -> None:
     sessions.configure(app)
     formatting.register(app)
     # The route modules add their views to `bp` when imported.
-    from collector.dashboard import account_sessions, pages, signin, units  # noqa: F401
+    from collector.dashboard import absences, account_sessions, pages, signin, units  # noqa: F401
 
     app.register_blueprint(bp)
     # App-wide, so the admin blueprint's pages get the same frame, token and headers.

@@ -90,6 +90,7 @@ def cell(value: Any, kind: str, currency: str = "USD") -> str:
         "number": num,
         "share": share,
         "change": lambda v: share(v, signed=True),
+        "share1": lambda v: share(v, digits=1),
         "day": day,
         "week": lambda v: f"week of {short_day(v)}",
     }.get(kind)

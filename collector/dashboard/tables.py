@@ -24,7 +24,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind not in ("text", "day", "week", "band")
+        return self.kind not in ("text", "day", "week", "band", "cause")
 
 
 @dataclass

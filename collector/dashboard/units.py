@@ -24,7 +24,16 @@ from collector.dashboard.pages import Chart, Figure, Page
 from collector.dashboard.sessions import signed_in
 from collector.dashboard.tables import Column, Table
 from collector.db import get_store
-from collector.output_units import CSV_COLUMNS, UnitsRejected, csv_rows, parse_csv, resolve_units
+from collector.metrics.plausibility import implausible_weeks
+from collector.output_units import (
+    COUNT_FIELDS,
+    CSV_COLUMNS,
+    UnitsRejected,
+    csv_rows,
+    parse_count,
+    parse_csv,
+    resolve_units,
+)
 from collector.store import Store
 from collector.store.accounts import Principal
 from shared.catalogue import functions
@@ -51,6 +60,11 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             "Functions page once units are in."
         )
         return page
+    size = store.settings()["operation.size"]
+    page.extra["operation_size"] = size
+    page.extra["warnings"] = implausible_weeks(
+        store.weekly_units_by_team(f.team_ids, start, end), size
+    )
     # The page lists the newest rows; the CSV download (units_csv) has every row.
     newest = store.recent_output_units(f.team_ids, start, end, SHOWN_ROWS)
     page.table = Table(
@@ -161,12 +175,12 @@ def units_add():
     errors: dict[str, str] = {}
     if not g.principal.is_admin and not data.get("team"):
         errors["team"] = "Choose one of your teams."
-    for key in ("units", "corrections"):
+    for key in COUNT_FIELDS:
         if key in data:
             try:
-                data[key] = float(data[key])
+                data[key] = parse_count(data[key])
             except ValueError:
-                errors[key] = "Enter a number, such as 12 or 2.5."
+                errors[key] = "Enter a whole number, such as 12: units are counted, not measured."
     item = None
     if not errors:
         try:
@@ -192,7 +206,7 @@ def units_add():
                     request.remote_addr or "",
                 )
             name = functions()[item.function].name
-            flash(f"Recorded {item.units:g} units of {name} on {item.date.isoformat()}.", "success")
+            flash(f"Recorded {item.units:,} units of {name} on {item.date.isoformat()}.", "success")
             return redirect(
                 url_for("dashboard.units", **({"team": item.team} if item.team else {}))
             )

@@ -1,4 +1,9 @@
-"""The monthly review of seed 001: this month against last, and one focus."""
+"""The monthly review of seed 001: this month against last, and one focus.
+
+Seed 001 asks of every function whose time rose: "was it a volume spike or
+an efficiency decline?". So the review compares hours, units and hours per
+unit, and names the cause in the contract's order (DESIGN §4).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,8 @@ from typing import Any
 
 #: A change of hours per unit within this share is "steady", not a trend.
 STEADY = 0.02
-#: Units up by more than this share make a rise a volume spike (DESIGN §4).
-VOLUME_SPIKE = 0.10
+#: A change above this share is large enough to name a cause (DESIGN §4).
+MATERIAL = 0.10
 
 
 def _change(now: float | None, before: float | None) -> float | None:
@@ -17,56 +22,100 @@ def _change(now: float | None, before: float | None) -> float | None:
     return now / before - 1
 
 
+def cause(units: int, previous_units: int, hours_change: float | None, change: float | None) -> str:
+    """First match of DESIGN §4's list; `units_change` is taken from the units."""
+    if units <= 0 or previous_units <= 0 or change is None:
+        return "not_comparable"
+    # Counts compare exactly: 11 units after 10 is +10%, not 10.000000000000009%.
+    units_up_materially = units * 10 > previous_units * 11
+    if change > MATERIAL and not units_up_materially:
+        return "efficiency_decline"
+    if hours_change is not None and hours_change > MATERIAL and units_up_materially:
+        return "volume_spike"
+    if change < -STEADY:
+        return "improved"
+    if change > STEADY:
+        return "slower"
+    return "steady"
+
+
 def monthly_review(
     current: Sequence[dict[str, Any]], previous: Sequence[dict[str, Any]], operation_size: int
 ) -> dict[str, Any]:
-    """Rows from `time_per_unit` for two months in; review rows and focus out.
-
-    The focus is the function furthest above its reasonable limit, measured
-    relative to that limit so a 2-hour report and a 60-hour payroll compare.
-    """
+    """Rows from `time_per_unit` for two months in; review rows and focus out."""
     before = {r["function"]: r for r in previous}
     rows = []
-    focus = None
     for r in current:
         p = before.get(r["function"], {})
         hpu, prev_hpu = r["hours_per_unit"], p.get("hours_per_unit")
+        hours, prev_hours = r["hours"], p.get("hours", 0.0)
+        units, prev_units = r["units"], p.get("units", 0)
         change = _change(hpu, prev_hpu)
-        units_change = _change(r["units"], p.get("units"))
-        cause = None
-        if change is not None:
-            if change > STEADY:
-                volume = units_change is not None and units_change > VOLUME_SPIKE
-                cause = "volume_spike" if volume else "efficiency_decline"
-            elif change < -STEADY:
-                cause = "improved"
-            else:
-                cause = "steady"
+        hours_change = _change(hours, prev_hours)
         rows.append(
             {
                 "function": r["function"],
                 "name": r["name"],
+                "hours": hours,
+                "previous_hours": prev_hours,
+                "hours_change": hours_change,
+                "units": units,
+                "previous_units": prev_units,
+                "units_change": _change(units, prev_units),
                 "hours_per_unit": hpu,
                 "previous_hours_per_unit": prev_hpu,
                 "change": change,
-                "units": r["units"],
-                "previous_units": p.get("units", 0.0),
-                "units_change": units_change,
-                "cause": cause,
+                "band": r.get("band"),
+                "error_rate": r.get("error_rate"),
+                "cause": cause(units, prev_units, hours_change, change),
             }
         )
+    total, prev_total = sum(r["hours"] for r in rows), sum(r["previous_hours"] for r in rows)
+    return {
+        "functions": rows,
+        "hours": total,
+        "previous_hours": prev_total,
+        "hours_change": _change(total, prev_total),
+        "focus": focus(current),
+    }
+
+
+def focus(rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one function to improve next.
+
+    A `below_quality` function comes first (the one furthest over its limit,
+    relative to it): speeding up work that needs redoing makes more rework.
+    Otherwise the function furthest above its reasonable limit, relative to
+    that limit, so a 2-hour report and a 60-hour payroll compare.
+    """
+    best: tuple[int, float] | None = None
+    chosen = None
+    for r in rows:
         bench = r.get("benchmark")
-        if hpu is None or not bench:
+        hpu = r["hours_per_unit"]
+        gap = hpu - bench["reasonable_high"] if hpu is not None and bench else None
+        if r.get("band") == "below_quality":
+            key = (1, r["error_rate"] / r["quality_limit"] if r["quality_limit"] else 1e9)
+            reason = "below_quality"
+        elif gap is not None and gap > 0:
+            key = (0, gap / bench["reasonable_high"])
+            reason = "above_reasonable"
+        else:
             continue
-        gap = hpu - bench["reasonable_high"]
-        ratio = gap / bench["reasonable_high"]
-        if gap > 0 and (focus is None or ratio > focus["gap_ratio"]):
-            focus = {
+        if best is None or key > best:
+            best = key
+            chosen = {
                 "function": r["function"],
                 "name": r["name"],
+                "reason": reason,
+                "band": r.get("band"),
                 "hours_per_unit": hpu,
-                "reasonable_high": bench["reasonable_high"],
+                "reasonable_high": bench["reasonable_high"] if bench else None,
                 "gap": gap,
-                "gap_ratio": ratio,
+                "gap_ratio": gap / bench["reasonable_high"] if gap is not None else None,
+                "error_rate": r.get("error_rate"),
+                "quality_limit": r.get("quality_limit"),
+                "money_at_stake": r.get("money_at_stake"),
+                "fix": r.get("fix"),
             }
-    return {"functions": rows, "focus": focus}
+    return chosen

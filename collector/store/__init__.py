@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from collector.store.absences import AbsencesMixin
 from collector.store.accounts import AccountsMixin
 from collector.store.admin import AdminMixin
 from collector.store.dashboard import DashboardMixin
@@ -57,6 +58,7 @@ class Store(
     QueriesMixin,
     DashboardMixin,
     AdminMixin,
+    AbsencesMixin,
     UsersMixin,
     WebSessionsMixin,
 ):

@@ -90,6 +90,21 @@ class DashboardMixin:
         )
         return [dict(r) for r in rows]
 
+    def weekly_units_by_team(
+        self: Store, team_ids: list[int] | None, start: str, end: str
+    ) -> list[dict]:
+        """Units per ISO week (its Monday), function and team (None: unattributed)."""
+        where, params = _in("o.team_id", team_ids)
+        rows = self.all(
+            f"""SELECT date(o.date, 'weekday 0', '-6 days') AS week, o.function,
+                       t.name AS team, SUM(o.units) AS units
+                FROM output_units o LEFT JOIN teams t ON t.id = o.team_id
+                WHERE o.date BETWEEN ? AND ?{where}
+                GROUP BY week, o.function, o.team_id ORDER BY week""",
+            [start, end, *params],
+        )
+        return [dict(r) for r in rows]
+
     def audit_count(self: Store) -> int:
         return int(self.one("SELECT COUNT(*) FROM audit_log")[0])
 

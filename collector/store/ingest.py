@@ -198,6 +198,7 @@ class IngestMixin:
                 "batches": c.execute(
                     "DELETE FROM batches WHERE received_at < ?", (cutoff.isoformat(),)
                 ).rowcount,
+                "absences": c.execute("DELETE FROM absences WHERE last_day < ?", (day,)).rowcount,
             }
             purge_derived(c, day)
         return counts

@@ -132,7 +132,8 @@ class QueriesMixin:
         where, team_params = _teams(team_ids, "p.team_id")
         rows = self.all(
             f"""SELECT * FROM (
-                    SELECT p.name AS person, t.name AS team, ({summed}) / 3600.0 AS hours
+                    SELECT p.id AS person_id, p.name AS person, t.name AS team,
+                           ({summed}) / 3600.0 AS hours
                     FROM people p JOIN teams t ON t.id = p.team_id WHERE 1{where}
                     ORDER BY t.name, p.name)
                 WHERE hours > 0""",

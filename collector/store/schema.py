@@ -364,3 +364,48 @@ def m007_user_disabled(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+@migrations()
+def m008_integer_units(db: Database) -> None:
+    """Output units and corrections are counts (DESIGN §4); older releases
+    accepted 2.5. Round the fractional rows, say how many, then store whole
+    numbers only.
+
+    Rounding is half away from zero (SQLite's ROUND); a non-payroll row whose
+    rounded corrections would exceed its rounded units keeps as many
+    corrections as units. The count goes to stderr and the audit log so an
+    operator can find the rows' imports again.
+    """
+    import sys
+
+    from collector.store.counts import round_fractional_units
+
+    rounded = round_fractional_units(db.conn)
+    db["output_units"].transform(  # type: ignore[union-attr]
+        types={"units": int, "corrections": int}
+    )
+    print(f"m008_integer_units: rounded {rounded} output-unit row(s)", file=sys.stderr)
+
+
+@migrations()
+def m009_absences(db: Database) -> None:
+    """Days a person was away, for available hours (DESIGN §4 Workload).
+
+    There is no reason column on purpose: a reason such as sickness is
+    health data the product must not hold (seed 004; DESIGN §5).
+    """
+    db.executescript(
+        """
+        CREATE TABLE absences (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            CHECK (first_day <= last_day)
+        );
+        CREATE INDEX absences_person ON absences (person_id, first_day);
+        """
+    )

@@ -121,7 +121,7 @@ def test_units_import_stores_nothing_from_a_file_with_errors(tmp_path):
     good.write_text("date,function,units,corrections,team\n2026-11-02,payroll,2,0,ops\n")
     run_cli(db, "units", "import", str(good))
     exported = run_cli(db, "units", "export", "--from", "2026-01-01", "--to", "2026-12-31")
-    assert "2026-11-02,payroll,2.0,0.0,ops" in exported
+    assert "2026-11-02,payroll,2,0,ops" in exported  # counts stay whole
 
 
 def test_demo_credentials_name_the_url_it_will_be_served_on(tmp_path):

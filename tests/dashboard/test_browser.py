@@ -250,3 +250,21 @@ def test_privacy_page_opens_without_sign_in(browser, demo_server):
     page.screenshot(path=str(SCREENSHOTS / "privacy.png"), full_page=True)
     assert errors == [], errors
     context.close()
+
+
+def test_quality_and_money_show_on_functions_and_review(admin):
+    """Issue 17: quality in every verdict, money at stake and the seed's fix on the page."""
+    admin.errors.clear()
+    admin.open("/functions")
+    badge = admin.page.locator("table.data .badge--below_quality")
+    assert badge.count() == 1 and badge.inner_text() == "below quality"
+    fixes = admin.page.locator("#fixes-h + p + ul.advice li").all_inner_texts()
+    assert any("rule-based overtime" in t for t in fixes), fixes
+    assert admin.page.locator("svg.chart text", has_text="errors 3.0% (limit 2.0%)").count() == 1
+    admin.open("/review")
+    focus = admin.page.locator("section.focus").inner_text()
+    assert "Payroll processing is below quality" in focus
+    assert admin.page.locator("svg.chart[role=img] > title").count() >= 2  # hours and per unit
+    admin.open("/units")
+    assert admin.page.locator("#unit-warnings").count() == 0  # the demo's counts fit
+    assert admin.errors == [], admin.errors

@@ -274,7 +274,8 @@ def test_units_csv_upload_with_errors_stores_nothing(client, db):
         f"{today},payroll,2,0,Payroll & HR\n"
         f"{today},payroll,lots,0,Payroll & HR\n"
         f"not-a-date,payroll,1,0,Payroll & HR\n"
-        f"{today},payroll,1,5,Payroll & HR\n"
+        f"{today},qa_evaluation,1,5,Payroll & HR\n"
+        f"{today},payroll,2.5,0,Payroll & HR\n"
     )
     r = client.post(
         "/units/upload",
@@ -287,14 +288,15 @@ def test_units_csv_upload_with_errors_stores_nothing(client, db):
     assert r.status_code == 400
     # Rows 3 and 4 fail to parse; row 5 (more corrections than units) is checked
     # once every row parses (collector.output_units checks in two passes).
-    for n in (3, 4):
+    for n in (3, 4, 6):
         assert f"row {n}" in r.text
+    assert "not a whole number" in r.text  # row 6: units are counts
     assert "Nothing was imported" in r.text
     assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before
     # A file that parses but names an impossible row: its file row number is given.
     resolve = (
         f"date,function,units,corrections,team\n{today},payroll,2,0,Payroll & HR\n"
-        f"{today},payroll,1,5,Payroll & HR\n"
+        f"{today},qa_evaluation,1,5,Payroll & HR\n"
     )
     r = client.post(
         "/units/upload",
@@ -347,6 +349,50 @@ def test_units_form_shows_field_errors(client):
     assert "The units were not recorded" in r.text and 'aria-invalid="true"' in r.text
 
 
+def test_the_units_page_warns_of_a_week_that_cannot_fit_the_operation(client, db):
+    store = open_store(db)
+    size = store.settings()["operation.size"]
+    team = store.team_id("Payroll & HR")
+    monday = date.today() - timedelta(days=date.today().weekday() + 7)
+    store.add_output_units(
+        [
+            {
+                "date": monday.isoformat(),
+                "function": "timesheet_review",
+                "team_id": team,
+                "person_id": None,
+                "client_key": None,
+                "units": size + 1,
+                "corrections": 0,
+            }
+        ],
+        "test",
+        "test",
+    )
+    sign_in(client, "maria")
+    r = client.get("/units")
+    assert r.status_code == 200
+    assert 'id="unit-warnings"' in r.text
+    assert f"for an operation of {size:,}" in r.text
+
+
+def test_the_units_form_refuses_a_fraction_and_stores_nothing(client, db):
+    sign_in(client, "maria")
+    before = open_store(db).one("SELECT COUNT(*) FROM output_units")[0]
+    r = client.post(
+        "/units",
+        data={
+            "date": date.today().isoformat(),
+            "function": "scheduling",
+            "units": "2.5",
+            "team": "Payroll & HR",
+            "csrf_token": token(client, "/units"),
+        },
+    )
+    assert r.status_code == 400 and "Enter a whole number" in r.text
+    assert open_store(db).one("SELECT COUNT(*) FROM output_units")[0] == before
+
+
 def test_bad_filter_values_fall_back_with_a_message(client):
     sign_in(client, "admin")
     r = client.get("/overview?from=yesterday&to=2026-13-40")
@@ -382,3 +428,43 @@ def test_favicon_served_with_the_security_headers(client):
         assert "default-src 'self'" in resp.headers["Content-Security-Policy"]
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
         assert "no-store" not in resp.headers.get("Cache-Control", "")
+
+
+def test_a_manager_records_and_removes_an_absence_on_the_workload_page(client, db):
+    store = open_store(db)
+    mine = next(p for p in store.people() if p["team"] == "Payroll & HR")
+    theirs = next(p for p in store.people() if p["team"] == "Client services")
+    before = {r[0] for r in store.all("SELECT id FROM absences")}
+    sign_in(client, "maria")
+    page = client.get("/workload")
+    assert page.status_code == 200 and 'id="workload-assumed"' in page.text
+    assert "32 available hours per five working days" in page.text
+    day = (date.today() - timedelta(days=3)).isoformat()
+    csrf_token = token(client, "/workload")
+    r = client.post(
+        "/absences", data={"person": theirs["id"], "from": day, "csrf_token": csrf_token}
+    )
+    assert r.status_code == 302
+    assert {r[0] for r in store.all("SELECT id FROM absences")} == before  # not her team
+    r = client.post("/absences", data={"person": mine["id"], "from": day, "csrf_token": csrf_token})
+    assert r.status_code == 302
+    (absence_id,) = {r[0] for r in store.all("SELECT id FROM absences")} - before
+    page = client.get("/workload")
+    assert f"/absences/{absence_id}/delete" in page.text
+    r = client.post(f"/absences/{absence_id}/delete", data={"csrf_token": csrf_token})
+    assert r.status_code == 302
+    assert {r[0] for r in store.all("SELECT id FROM absences")} == before
+
+
+def test_overview_lists_a_below_quality_function_first_among_those_to_watch(client):
+    sign_in(client, "admin")
+    r = client.get("/overview")
+    assert r.status_code == 200
+    watch = re.search(
+        r"Functions to watch</span><span class=\"value\">(\d+)</span>"
+        r"<span class=\"note\">([^<]*)</span>",
+        r.text,
+    )
+    assert watch, "the headline figure is missing"
+    assert int(watch.group(1)) >= 2
+    assert watch.group(2).startswith("Payroll processing")

@@ -169,6 +169,26 @@ def test_log_completed_work_is_sent_to_the_collector(qtbot, make_tray, fake_coll
     assert any("Logged 4 for Schedule building" in m for m in tray.messages)
 
 
+def test_log_work_payroll_corrections_count_paychecks(qtbot, make_tray, fake_collector):
+    """One pay cycle pays the whole operation, so it may have 3 corrected paychecks."""
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.show_log_work()
+    d = tray.log_work
+    d.function.setCurrentIndex(d.function.findData("payroll"))
+    d.units.setValue(1)
+    d.corrections.setValue(3)
+    assert d.corrections.value() == 3
+    d.submit()
+    qtbot.waitUntil(lambda: bool(fake_collector.units), timeout=WAIT_MS)
+    item = fake_collector.units[0]
+    assert (item["function"], item["units"], item["corrections"]) == ("payroll", 1, 3)
+    assert isinstance(item["units"], int) and isinstance(item["corrections"], int)
+    # Back to a function counted per unit: corrections fall back to at most the units.
+    d.function.setCurrentIndex(d.function.findData("reporting"))
+    assert d.corrections.maximum() == 1
+
+
 def test_log_work_offline_is_queued_and_shown_as_waiting(qtbot, make_tray, fake_collector):
     tray = make_tray()
     agree(qtbot, tray)

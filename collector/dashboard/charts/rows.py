@@ -45,6 +45,7 @@ class BulletRow:
     limits: tuple[float, float, float] | None = None
     band: str | None = None
     note: str = ""
+    quality: str = ""  # the error rate against its limit, shown beside the speed
 
 
 def bullets(rows: list[BulletRow], *, title: str, desc: str) -> Markup:
@@ -52,7 +53,8 @@ def bullets(rows: list[BulletRow], *, title: str, desc: str) -> Markup:
     evaluation cannot share an axis, but each can sit inside its bands."""
     plot_w = WIDTH - LABEL_W - RIGHT
     legend_parts, legend_h = legend(
-        [(name, BAND_FILLS[name]) for name in ("efficient", "reasonable", "watch", "slow")],
+        [(name, BAND_FILLS[name]) for name in ("efficient", "reasonable", "watch", "slow")]
+        + [("below quality (bar colour)", BAND_INK["below_quality"])],
         LABEL_W,
         0,
         plot_w + RIGHT,
@@ -98,8 +100,11 @@ def bullets(rows: list[BulletRow], *, title: str, desc: str) -> Markup:
             parts.append(
                 line(LABEL_W + w, y + 1, LABEL_W + w, y + ROW_H - 1, ink, ' stroke-width="3"')
             )
-            label = row.value_text + (f" · {row.band}" if row.band else "")
-            parts.append(text(LABEL_W + plot_w + 6, mid + 4, label, size=11, fill=ink))
+            label = row.value_text + (f" · {row.band.replace('_', ' ')}" if row.band else "")
+            lift = 5 if row.quality else 0
+            parts.append(text(LABEL_W + plot_w + 6, mid + 4 - lift, label, size=11, fill=ink))
+            if row.quality:
+                parts.append(text(LABEL_W + plot_w + 6, mid + 11, row.quality, size=10, fill=ink))
         y += ROW_H
     return frame(WIDTH, int(y + 6), title, desc, parts)
 

@@ -47,6 +47,7 @@ BAND_INK = {
     "reasonable": "#3f6212",
     "watch": "#7a5200",
     "slow": "#9f1c1c",
+    "below_quality": "#5b2a86",
 }
 INK = "#1d2433"
 MUTED = "#5b6474"

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collector import reports
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
-from collector.dashboard.formatting import per_unit, short_day
+from collector.dashboard.formatting import money, per_unit, share, short_day
 from collector.dashboard.pages import (
     Chart,
     Figure,
@@ -23,14 +23,17 @@ from shared.catalogue import functions
 
 INTRO = (
     "Hours spent per output unit for each back-office function, against the benchmark bands "
-    "(efficient, reasonable, watch, slow), with corrections as the quality check."
+    "(efficient, reasonable, watch, slow). Quality comes first: a function whose error rate is "
+    "above its limit is 'below quality' however fast it is. Hours and units per week sit beside "
+    "each per-unit figure, so a count that cannot fit the operation shows."
 )
+ATTENTION = ("watch", "slow", "below_quality")
 
 
 def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     start, end = f.start.isoformat(), f.end.isoformat()
     report = reports.time_per_unit_report(store, f.team_ids, f.team, start, end)
-    page = Page("functions", "Functions", INTRO, f)
+    page = Page("functions", "Functions", INTRO, f, template="dashboard/functions.html")
     if report.get("suppressed"):
         page.suppressed = report["reason"]
         return page
@@ -45,6 +48,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         table_rows.append(
             {
                 **r,
+                "fix_text": r["fix"]["fix"] if r["fix"] else None,
                 "_none": "no output recorded" if r["hours_per_unit"] is None else None,
             }
         )
@@ -54,21 +58,31 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             Column("name", "Function"),
             Column("output_unit", "Output unit"),
             Column("hours", "Hours", "hours"),
-            Column("units", "Units", "number"),
+            Column("hours_per_week", "Hours a week", "hours"),
+            Column("units", "Units", "count"),
+            Column("units_per_week", "Units a week", "number"),
             Column("hours_per_unit", "Per unit", "per_unit"),
             Column("band", "Band", "band"),
-            Column("corrections", "Corrections", "number"),
-            Column("correction_rate", "Correction rate", "share"),
+            Column("corrections", "Corrections", "count"),
+            Column("error_rate", "Error rate", "share1"),
+            Column("quality_limit", "Quality limit", "share1"),
             Column("quality_adjusted_units", "Quality-adjusted units", "number"),
+            Column("money_at_stake", "Money at stake", "money"),
+            Column("fix_text", "Seed 001's fix"),
         ],
         table_rows,
+        currency=report["currency"],
         note=f"Benchmarks scale with an operation of {report['operation_size']} people where "
-        "the seed gives them per operation size. A function with hours but no units says "
-        "'no output recorded': record its units on the Output units page. "
+        "the seed gives them per operation size. Payroll's error rate is per paycheck "
+        f"(corrected paychecks / pay cycles x {report['operation_size']}). Money at stake is "
+        "the time above the reasonable limit at the hourly cost. A function with hours but no "
+        "units says 'no output recorded': record its units on the Output units page. "
         + totals_note(report, group_floor(store)),
     )
     banded = [r for r in shown if r["band"]]
     missing = [r for r in shown if r["hours"] > 0 and r["hours_per_unit"] is None]
+    at_stake = sum(r["money_at_stake"] or 0 for r in shown)
+    below = [r for r in banded if r["band"] == "below_quality"]
     page.headline = [
         Figure("Functions with time", str(sum(1 for r in shown if r["hours"] > 0))),
         Figure(
@@ -77,10 +91,26 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         ),
         Figure("Watch or slow", str(sum(1 for r in banded if r["band"] in ("watch", "slow")))),
         Figure(
+            "Below quality",
+            str(len(below)),
+            ", ".join(r["name"] for r in below[:3]) if below else "every error rate within limit",
+        ),
+        Figure("Money at stake", money(at_stake, report["currency"]), "time above reasonable"),
+        Figure(
             "No output recorded",
             str(len(missing)),
             ", ".join(r["name"] for r in missing[:3]) if missing else "",
         ),
+    ]
+    page.extra["fixes"] = [
+        {
+            "name": r["name"],
+            "band": r["band"],
+            "money": money(r["money_at_stake"], report["currency"]) if r["money_at_stake"] else "",
+            "fix": r["fix"],
+        }
+        for r in sorted(shown, key=lambda r: -(r["money_at_stake"] or 0))
+        if r["band"] in ATTENTION
     ]
     if not html:
         return page
@@ -95,6 +125,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
                 (b["efficient_below"], b["reasonable_high"], b["slow_above"]) if b else None,
                 r["band"],
                 note="no output recorded" if r["hours_per_unit"] is None else "",
+                quality=_quality_text(r),
             )
         )
     page.charts.append(
@@ -104,14 +135,25 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
                 bullets,
                 title="Hours per output unit per function, against benchmark bands",
                 desc="One row per function; the bar ends at the hours per unit, over shaded "
-                "bands for efficient, reasonable, watch and slow. The table below has the figures.",
+                "bands for efficient, reasonable, watch and slow; the label gives the band and "
+                "the error rate against its limit. The table below has the figures.",
             ),
             "Each row has its own scale: a schedule and a QA evaluation are measured in very "
-            "different units. Functions without a benchmark are drawn on a plain background.",
+            "different units. Functions without a benchmark are drawn on a plain background. "
+            "The error rate beside each bar is the quality check; above its limit the bar is "
+            "'below quality' whatever its length.",
         )
     )
     page.charts.append(_trend(store, f, [r for r in shown if r["hours"] > 0], report))
     return page
+
+
+def _quality_text(r: dict) -> str:
+    if r["error_rate"] is None:
+        return ""
+    return (
+        f"errors {share(r['error_rate'], digits=1)} (limit {share(r['quality_limit'], digits=1)})"
+    )
 
 
 def _trend(store: Store, f: Filters, rows: list[dict], report: dict) -> Chart:

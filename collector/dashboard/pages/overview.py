@@ -105,7 +105,13 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     tpu = reports.time_per_unit_report(store, f.team_ids, f.team, start, end)
     # From the same totals as the headline: hidden weeks count in both or in neither.
     function_hours = sum(r["hours"] for r in tpu.get("functions", []))
-    flagged = [r["name"] for r in tpu.get("functions", []) if r["band"] in ("watch", "slow")]
+    # Below quality first (DESIGN §4: never shown as fine), then slow, then watch.
+    order = {"below_quality": 0, "slow": 1, "watch": 2}
+    flagged = [
+        r["name"]
+        for r in sorted(tpu.get("functions", []), key=lambda r: order.get(r["band"], 9))
+        if r["band"] in order
+    ]
     no_units = [
         r["name"]
         for r in tpu.get("functions", [])
@@ -128,7 +134,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         Figure(
             "Functions to watch",
             num(len(flagged), 0),
-            ", ".join(flagged[:3]) if flagged else "none in the watch or slow band",
+            ", ".join(flagged[:3]) if flagged else "none below quality, slow or to watch",
         ),
         Figure(
             "No output recorded",

@@ -6,20 +6,24 @@ from __future__ import annotations
 from collector import reports
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
-from collector.dashboard.formatting import month_name, per_unit, share
+from collector.dashboard.formatting import hours, money, month_name, per_unit, share
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
 from collector.store import Store
 from collector.store.accounts import Principal
 
 INTRO = (
-    "Thirty minutes a month: hours per unit for each function against last month. A rise "
-    "with more than 10% more units is a volume spike; otherwise it is an efficiency decline."
+    "Thirty minutes a month: hours, units and hours per unit for each function against last "
+    "month. Where time rose, was it a volume spike (more units, about the same time each) or an "
+    "efficiency decline (more time each, for about the same units)?"
 )
+#: In the contract's order (DESIGN §4), with a colour and a word for each.
 CAUSES = {
-    "volume_spike": ("volume spike", "#8a6d00"),
+    "not_comparable": ("not comparable", "#5b6474"),
     "efficiency_decline": ("efficiency decline", "#a32020"),
+    "volume_spike": ("volume spike", "#8a6d00"),
     "improved": ("improved", "#2a7a3b"),
+    "slower": ("slower", "#b35c00"),
     "steady": ("steady", "#5b6474"),
 }
 
@@ -30,36 +34,55 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     if report.get("suppressed"):
         page.suppressed = report["reason"]
         return page
-    rows = [r for r in report["functions"] if r["units"] or r["previous_units"]]
+    rows = [
+        r
+        for r in report["functions"]
+        if r["units"] or r["previous_units"] or r["hours"] or r["previous_hours"]
+    ]
     if not rows:
         page.empty = no_data_message(principal, f, "output units this month or last")
         return page
     previous = month_name(report["previous_month"])
     page.extra["focus"] = report["focus"]
+    page.extra["focus_money"] = (
+        money(report["focus"]["money_at_stake"], report["currency"]) if report["focus"] else ""
+    )
     page.extra["previous"] = previous
     table_rows = []
     for r in rows:
-        label = CAUSES.get(r["cause"] or "", ("not comparable", ""))[0]
+        label = CAUSES[r["cause"]][0]
         table_rows.append({**r, "cause_text": label, "_none": "no output recorded"})
     page.table = Table(
         f"{month_name(f.month)} against {previous}, per function",
         [
             Column("name", "Function"),
+            Column("hours", "Hours now", "hours"),
+            Column("previous_hours", "Hours before", "hours"),
+            Column("hours_change", "Hours change", "change"),
+            Column("units", "Units now", "count"),
+            Column("previous_units", "Units before", "count"),
+            Column("units_change", "Units change", "change"),
             Column("hours_per_unit", "Per unit now", "per_unit"),
             Column("previous_hours_per_unit", "Per unit before", "per_unit"),
-            Column("change", "Change", "change"),
-            Column("units", "Units now", "number"),
-            Column("previous_units", "Units before", "number"),
-            Column("units_change", "Units change", "change"),
+            Column("change", "Per unit change", "change"),
+            Column("band", "Band now", "band"),
             Column("cause_text", "Reading"),
         ],
         table_rows,
-        note="Change is hours per unit this month against last; a change within ±2% reads "
-        "as steady. 'Not comparable' means one of the months has no output recorded.",
+        note="Readings, first match: not comparable (a month without units); efficiency decline "
+        "(per unit up over 10%, units up no more than 10%); volume spike (hours and units both "
+        "up over 10%); improved (per unit down over 2%); slower (per unit up over 2%); steady.",
     )
     counted = {k: sum(1 for r in rows if r["cause"] == k) for k in CAUSES}
     focus = report["focus"]
     page.headline = [
+        Figure(
+            "Back-office hours",
+            hours(report["hours"]),
+            f"{share(report['hours_change'], signed=True)} on {previous}"
+            if report["hours_change"] is not None
+            else f"none in {previous}",
+        ),
         Figure("Suggested focus", focus["name"] if focus else "none", _focus_note(focus)),
         Figure("Efficiency declines", str(counted["efficiency_decline"])),
         Figure("Volume spikes", str(counted["volume_spike"])),
@@ -67,30 +90,43 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     ]
     if not html:
         return page
-    bars = []
-    for r in rows:
-        label, paint = CAUSES.get(r["cause"] or "", ("not comparable", "#5b6474"))
-        text = f"{share(r['change'], signed=True)} · {label}" if r["change"] is not None else label
-        bars.append(charts.DivergingRow(r["name"], r["change"], paint, text))
-    page.charts.append(
-        Chart(
-            "Change in hours per unit since last month",
-            charts.diverging_rows(
-                bars,
-                title=f"Change in hours per unit, {month_name(f.month)} against {previous}",
-                desc="One bar per function: to the right hours per unit rose (slower), to the "
-                "left it fell (faster). Each bar is labelled volume spike, efficiency decline, "
-                "improved or steady. The table below gives the figures.",
-            ),
-            "Right of the line is slower than last month, left is faster.",
+    for key, heading, what in (
+        ("hours_change", "Change in hours since last month", "hours"),
+        ("change", "Change in hours per unit since last month", "hours per unit"),
+    ):
+        bars = []
+        for r in rows:
+            label, paint = CAUSES[r["cause"]]
+            value = r[key]
+            text = f"{share(value, signed=True)} · {label}" if value is not None else label
+            bars.append(charts.DivergingRow(r["name"], value, paint, text))
+        page.charts.append(
+            Chart(
+                heading,
+                charts.diverging_rows(
+                    bars,
+                    title=f"Change in {what}, {month_name(f.month)} against {previous}",
+                    desc=f"One bar per function: to the right {what} rose, to the left they "
+                    "fell. Each bar is labelled with its reading. The table below gives the "
+                    "figures.",
+                ),
+                "Read the two charts together: hours up with hours per unit flat is a volume "
+                "spike; hours per unit up is an efficiency decline."
+                if key == "change"
+                else "Right of the line is more time than last month, left is less.",
+            )
         )
-    )
     return page
 
 
 def _focus_note(focus: dict | None) -> str:
     if not focus:
         return "every function is within its reasonable band"
+    if focus["reason"] == "below_quality":
+        return (
+            f"error rate {share(focus['error_rate'], digits=1)}, "
+            f"limit {share(focus['quality_limit'], digits=1)}"
+        )
     return (
         f"{per_unit(focus['hours_per_unit'])} per unit, reasonable up to "
         f"{per_unit(focus['reasonable_high'])}"

@@ -7,9 +7,9 @@ reports; otherwise the page shows the distribution and counts per status.
 from __future__ import annotations
 
 from collector import reports
-from collector.dashboard import charts
+from collector.dashboard import absences, charts
 from collector.dashboard.filters import Filters
-from collector.dashboard.formatting import count, num
+from collector.dashboard.formatting import count, hours, num, share
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
 from collector.metrics.workload import OVERLOAD, UNUSED
@@ -17,13 +17,16 @@ from collector.store import Store
 from collector.store.accounts import Principal
 
 INTRO = (
-    "Tracked working hours per person and week against the contracted week: overload above "
-    f"{OVERLOAD:.0%} of it, unused capacity below {UNUSED:.0%}."
+    "Tracked working hours per person against the hours they were available: the contracted "
+    "week less planned shrinkage (breaks, meetings away from the desk, training), on the "
+    f"working days they were not away. Overload above {OVERLOAD:.0%} of available hours, "
+    f"unused capacity below {UNUSED:.0%}."
 )
 STATUS = {
     "overload": ("Overload", "#a32020"),
     "balanced": ("Balanced", "#2a7a3b"),
     "unused_capacity": ("Unused capacity", "#8a6d00"),
+    "not_rated": ("Not rated (no available day)", "#5b6474"),
 }
 
 
@@ -38,8 +41,16 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         page.empty = no_data_message(principal, f)
         return page
     page.extra["people"] = report["people"]
-    target = report["weekly_hours_target"]
+    target = report["available_weekly_hours"]
     zones = charts.Zones(target * UNUSED, target, target * OVERLOAD)
+    page.extra["assumed"] = (
+        f"Assumed: a {report['weekly_hours_target']:g}-hour week less "
+        f"{share(report['shrinkage'])} shrinkage, so {target:g} available hours per five "
+        f"working days; counted from each person's first tracked day, without "
+        f"{report['holidays']} organisation holiday{'s' if report['holidays'] != 1 else ''} "
+        f"and {report['absent_days']} recorded absence day"
+        f"{'s' if report['absent_days'] != 1 else ''} in the period."
+    )
     people = report["people"]
     if report["individual_reports"] and report["persons"]:
         rows = [{**p, "status_text": STATUS[p["status"]][0]} for p in report["persons"]]
@@ -47,7 +58,10 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             "Weekly hours per person",
             [
                 Column("person", "Team / person"),
-                Column("hours", "Hours in period", "hours"),
+                Column("available_days", "Available days", "count"),
+                Column("available_hours", "Available hours", "hours"),
+                Column("tracked_hours", "Tracked hours", "hours"),
+                Column("share_of_available", "Share of available", "share"),
                 Column("weekly_hours", "Hours a week", "hours"),
                 Column("vs_median", "Against the median", "share"),
                 Column("status_text", "Status"),
@@ -62,7 +76,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
                 "people": report[k if k != "overload" else "overloaded"],
                 "share": report[k if k != "overload" else "overloaded"] / people,
             }
-            for k in ("overload", "balanced", "unused_capacity")
+            for k in ("overload", "balanced", "unused_capacity", "not_rated")
         ]
         page.table = Table(
             "People per workload status",
@@ -84,13 +98,20 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     ]
     page.headline = [
         Figure("People", count(people), f"over {num(report['weeks'])} weeks"),
-        Figure("Median week", f"{num(report['median_weekly_hours'])} h", f"target {target:g} h"),
+        Figure("Available hours", hours(report["available_hours"]), "net of shrinkage, absences"),
+        Figure(
+            "Tracked of available",
+            share(report["share_of_available"]),
+            f"{hours(report['tracked_hours'])} tracked",
+        ),
+        Figure("Median week", f"{num(report['median_weekly_hours'])} h", f"available {target:g} h"),
         Figure("Overload", count(report["overloaded"]), f"above {zones.high:g} h a week"),
         Figure("Balanced", count(report["balanced"])),
         Figure("Unused capacity", count(report["unused_capacity"]), f"below {zones.low:g} h"),
     ]
     if not html:
         return page
+    page.extra.update(absences.form_context(store, principal, f.team_ids, f.start, f.end))
     page.charts.append(
         Chart(
             "How weekly hours spread across people",
@@ -105,7 +126,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
                 unit="hours a week",
             ),
             "The box holds the middle half of people; the white line is the median; the "
-            "dashed line is the contracted week.",
+            "dashed line is the available week (contracted hours less shrinkage). A person's "
+            "status also counts their absences, so it can differ from where their week falls.",
         )
     )
     if report["individual_reports"] and report["persons"]:
@@ -128,6 +150,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
 
 
 def _limits(status: str, zones: charts.Zones) -> str:
+    if status == "not_rated":
+        return ""
     if status == "overload":
         return f" (above {zones.high:g} h a week)"
     if status == "unused_capacity":

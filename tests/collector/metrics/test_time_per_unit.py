@@ -51,9 +51,10 @@ def test_no_units_is_no_output_recorded_not_a_division_by_zero():
     assert r["band"] is None
 
 
-def test_quality_adjusted_units_subtract_the_correction_rate():
-    r = row(time_per_unit({"payroll": 14.0}, {"payroll": UnitTotals(2, 1)}, 100), "payroll")
+def test_quality_adjusted_units_subtract_the_error_rate():
+    r = row(time_per_unit({"reporting": 4.0}, {"reporting": UnitTotals(2, 1)}, 100), "reporting")
     assert r["correction_rate"] == 0.5
+    assert r["error_rate"] == 0.5
     assert r["quality_adjusted_units"] == 1.0
 
 
