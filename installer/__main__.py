@@ -31,8 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--version", default=None, help="package version (default: the project's)")
     p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
     p.add_argument("--only", choices=PLATFORMS, action="append", help="build just these")
-    p.add_argument("--require", choices=PLATFORMS, action="append", default=[],
-                   help="fail, rather than skip, when this platform's tool is missing")
+    p.add_argument(
+        "--require",
+        choices=PLATFORMS,
+        action="append",
+        default=[],
+        help="fail, rather than skip, when this platform's tool is missing",
+    )
     args = p.parse_args(argv)
     version = args.version or default_version()
     args.out.mkdir(parents=True, exist_ok=True)
