@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: a virtual X
 # screen with a window manager and tray, xdotool for real input, Qt's xcb
-# libraries, fonts, and Chromium for the browser tests.
+# libraries, fonts, and Chromium for the browser tests; for the .deb build,
+# Debian's python3 headers and gcc (evdev has no wheel) and the libraries Qt's
+# kept plugins link against (the package's Depends: are read from them).
 # Only what is missing is installed, and only when we may (root, or sudo
 # without a password). Otherwise it says what is missing and leaves the
 # decision to the tests: under CI=true they fail rather than skip.
@@ -13,6 +15,8 @@ packages=(
   libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 libxcb-randr0 libegl1 libgl1 libfontconfig1 fonts-dejavu-core
   chromium chromium-driver
+  python3-dev python3-venv gcc libwayland-client0 libwayland-cursor0 libwayland-egl1
+  libxkbcommon0 libdbus-1-3 libglib2.0-0
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install the equivalents of: ${packages[*]}"; exit 0; }
