@@ -83,13 +83,13 @@ def build(version: str, out: Path) -> tuple[Path, float]:
     return deb, time.monotonic() - began
 
 
-def apt_install(deb: Path, **params: str) -> float:
-    """``[VARS=...] apt-get install ./x.deb``, the admin's silent line; returns seconds."""
+def apt_install(deb: Path, **params: str) -> tuple[float, str]:
+    """``[VARS=...] apt-get install ./x.deb``, the admin's silent line; (seconds, output)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKLIGHT_")}
     env.update(params, DEBIAN_FRONTEND="noninteractive")
     began = time.monotonic()
-    run("apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=300", str(deb), env=env)
-    return time.monotonic() - began
+    out = run("apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=300", str(deb), env=env)
+    return time.monotonic() - began, out.stdout + out.stderr
 
 
 def installed_version() -> str | None:
@@ -183,7 +183,7 @@ def test_deb_install_enroll_upload_upgrade_purge(desktop, tmp_path: Path):
     employee = Employee(desktop, tmp_path / "agent.log")
     figures: dict[str, float] = {"package MB": size_mb, "build s": build_s}
     try:
-        figures["install s"] = apt_install(
+        figures["install s"], _ = apt_install(
             deb1, BACKLIGHT_COLLECTOR_URL=server.url, BACKLIGHT_ENROLLMENT_TOKEN=token
         )
         assert installed_version() == V1
@@ -257,7 +257,7 @@ def test_deb_install_enroll_upload_upgrade_purge(desktop, tmp_path: Path):
         conf_before = (CONF.read_bytes(), CONF.stat())
 
         deb2, _ = build(V2, tmp_path / "dist2")
-        figures["upgrade s"] = apt_install(deb2)  # no parameters: the config must stay
+        figures["upgrade s"], _ = apt_install(deb2)  # no parameters: the config must stay
         assert installed_version() == V2
         conf_after = (CONF.read_bytes(), CONF.stat())
         assert conf_after[0] == conf_before[0]
@@ -275,20 +275,27 @@ def test_deb_install_enroll_upload_upgrade_purge(desktop, tmp_path: Path):
             lambda: employee.alive() or len(collector_segments(server, device["id"])) > uploaded,
             timeout=60,
         )
-        employee.stop()
         devices = [d for d in server.store().devices() if d["person"] == employee.name]
         assert [d["id"] for d in devices] == [device["id"]], "enrolled again after upgrade"
 
         files = run("dpkg", "-L", PACKAGE).stdout.split()
         began = time.monotonic()
-        run("dpkg", "--purge", PACKAGE)
+        run("dpkg", "--purge", PACKAGE)  # with the agent running: prerm stops it
         figures["purge s"] = time.monotonic() - began
+        assert employee.proc.wait(20) == 0, employee.log.read_text()[-2000:]
+        assert "stopping: signal SIGTERM" in employee.log.read_text()
+        employee.proc = None
         assert installed_version() is None
         assert not Path("/etc/backlight").exists()
         left = [p for p in files if Path(p).exists() and not _shared_dir(Path(p))]
         assert not left, f"left after purge: {left[:20]}"
         # Per-user data is the user's (docs/deploy.md): purge leaves it in the home folder.
         assert (employee.home / ".local/share/backlight/outbox.sqlite").exists()
+
+        # Without parameters a fresh install still succeeds, and says how to configure.
+        _, said = apt_install(deb2)
+        assert "BACKLIGHT_ENROLLMENT_TOKEN" in said and not CONF.exists(), said
+        run("dpkg", "--purge", PACKAGE)
     finally:
         employee.remove()
         purge_if_installed()
