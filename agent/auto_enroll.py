@@ -175,15 +175,20 @@ class AutoEnroller:
             delay = self.retry_base_s
 
     def _wait_for_config_change(self, stop: threading.Event) -> bool:
-        seen = _signature(self._config_path())
+        seen = self._config_signature()
         while not stop.wait(min(RECHECK_S, max(self.retry_base_s, 1.0))):
-            if _signature(self._config_path()) != seen:
+            if self._config_signature() != seen:
                 return True
         return False
 
-    def _config_path(self) -> Path:
+    def _config_signature(self) -> tuple:
         override = os.environ.get(machine_config.ENV_MACHINE_CONFIG)
-        return Path(override) if override else machine_config.default_path()
+        if override:
+            return (_signature(Path(override)),)
+        paths = [machine_config.default_path()]
+        if sys.platform == "darwin":
+            paths.append(machine_config.MANAGED_PLIST)
+        return tuple(_signature(p) for p in paths)
 
 
 def _signature(path: Path) -> tuple | None:

@@ -28,8 +28,10 @@ class EnrollmentFailed(Exception):
 
     @property
     def refused(self) -> bool:
-        """A 4xx answer: asking again with the same token will not help."""
-        return self.status is not None and 400 <= self.status < 500
+        """A 4xx answer: asking again with the same token will not help (but after a
+        timeout or a rate limit, it will)."""
+        status = self.status
+        return status is not None and 400 <= status < 500 and status not in (408, 429)
 
 
 def enroll_profile(

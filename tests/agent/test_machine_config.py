@@ -106,3 +106,13 @@ def test_the_installers_writer_round_trips_odd_characters_and_merges(tmp_path):
     with pytest.raises(MachineConfigError, match="collector_url"):
         mc.write_from_env(path, {"BACKLIGHT_COLLECTOR_URL": "backlight.example.org"})
     assert mc.load_file(path).enrollment_token == "rotated"  # a bad call changed nothing
+
+
+def test_which_enrollment_failures_are_final():
+    from agent.enrollment import EnrollmentFailed
+
+    assert EnrollmentFailed("used up", 401).refused
+    assert EnrollmentFailed("bad", 422).refused
+    assert not EnrollmentFailed("slow down", 429).refused
+    assert not EnrollmentFailed("server", 503).refused
+    assert not EnrollmentFailed("unreachable").refused
