@@ -295,6 +295,13 @@ def test_deb_install_enroll_upload_upgrade_purge(desktop, tmp_path: Path):
         # Without parameters a fresh install still succeeds, and says how to configure.
         _, said = apt_install(deb2)
         assert "BACKLIGHT_ENROLLMENT_TOKEN" in said and not CONF.exists(), said
+        # A wrong parameter fails the install loudly, naming it, and writes nothing.
+        env = {**os.environ, "BACKLIGHT_COLLECTOR_URL": "backlight.example.org"}
+        bad = subprocess.run(
+            ["dpkg", "-i", str(deb2)], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert bad.returncode != 0 and "collector_url" in bad.stderr, bad.stderr
+        assert not CONF.exists()
         run("dpkg", "--purge", PACKAGE)
     finally:
         employee.remove()
