@@ -11,32 +11,27 @@ import argparse
 import getpass
 import json
 import logging
-import platform
-import socket
+import os
 import sys
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
+from agent import auto_enroll
+from agent.auto_enroll import AutoEnroller
 from agent.config import (
+    ENV_HOME,
     AlreadyRunning,
     ConfigError,
     Paths,
     ProfileLock,
     load_config,
-    save_config,
 )
 from agent.consent import ConsentBook, queue_decision
+from agent.enrollment import EnrollmentFailed, enroll_profile
 from agent.outbox import Outbox
 from agent.policy import PolicyStore
 from agent.quarantine import reason
-from agent.uploader import (
-    CollectorClient,
-    HttpError,
-    Unreachable,
-    Uploader,
-    agent_version,
-    token_fingerprint,
-)
+from agent.uploader import CollectorClient, Uploader, token_fingerprint
 
 log = logging.getLogger("backlight-agent")
 
@@ -100,14 +95,16 @@ def run(paths: Paths, args: argparse.Namespace) -> int:
     from agent.service import run_headless
 
     paths.ensure()
+    chosen = getattr(args, "config", None) is not None or bool(os.environ.get(ENV_HOME))
+    enroller = AutoEnroller.for_default_profile(chosen)
     if not args.headless:
         try:
             import agent.tray as tray  # Qt is imported only here, never by the core
         except ImportError as e:
             print(f"backlight-agent: no tray ({e}); running headless", file=sys.stderr)
         else:
-            return tray.run(paths)
-    return run_headless(paths)
+            return tray.run(paths, enroller)
+    return run_headless(paths, enroller=enroller)
 
 
 def enroll(paths: Paths, args: argparse.Namespace) -> int:
@@ -119,38 +116,10 @@ def enroll(paths: Paths, args: argparse.Namespace) -> int:
         ca = str(Path(args.ca_bundle).expanduser().absolute())
         if not Path(ca).is_file():
             raise CliError(f"--ca-bundle {ca}: no such file")
-    user = args.user or getpass.getuser()
-    body = {
-        "enrollment_token": args.token,
-        "hostname": (socket.gethostname() or "unknown")[:100],
-        "os": (platform.system() or "unknown").lower(),
-        "agent_version": agent_version(),
-        "user": user[:100],
-    }
     try:
-        data = CollectorClient(url, None, ca).call("POST", "/enroll", json=body).json()
-    except Unreachable as e:
-        raise CliError(f"cannot reach the collector at {url}: {e}") from None
-    except HttpError as e:
-        raise CliError(
-            f"the collector refused the enrollment ({e.status}): {e.body[:300]}"
-        ) from None
-    paths.ensure()
-    config = replace(
-        load_config(paths),
-        collector_url=url,
-        device_id=data["device_id"],
-        device_token=data["device_token"],
-        ca_bundle=ca,
-        user=user,
-    )
-    save_config(paths, config)
-    policies = PolicyStore(paths.policy_cache)
-    policies.accept(data["policy"], None)
-    try:  # the same policy again, now with its ETag, so later checks cost a 304
-        policies.refresh(CollectorClient(url, config.device_token, ca))
-    except (Unreachable, HttpError, ValueError) as e:
-        log.warning("enrolled, but fetching the policy failed: %s", e)
+        config = enroll_profile(paths, url, args.token, args.user or getpass.getuser(), ca)
+    except EnrollmentFailed as e:
+        raise CliError(str(e)) from None
     print(config.device_id)
     return 0
 
@@ -217,12 +186,19 @@ def status(paths: Paths, args: argparse.Namespace) -> int:
         f"consent:      {snap['consent']} (current version {snap['consent_version']})",
         f"enrolled:     {snap['collector'] or 'no'}"
         + ("  -- the collector refused the device token" if snap["unauthorised"] else ""),
+        f"device:       {snap['device_id'] or 'none'}",
         f"queued:       {q['segments']} segment(s), {q['consent']} consent decision(s), "
         f"{q['units']} work item(s)",
         f"last upload:  {snap['last_upload_at'] or 'never'}",
     ]
     if snap["last_error"]:
         lines.append(f"last error:   {snap['last_error']}")
+    auto = snap["auto_enrollment"]
+    if auto:
+        what = {"refused": "REFUSED", "invalid": "machine config unusable"}.get(
+            auto["state"], "not yet (collector unreachable, retrying)"
+        )
+        lines.append(f"auto-enroll:  {what} ({auto['at']}): {auto['error']}")
     lines.append(f"quarantined:  {len(snap['quarantined'])} batch(es)")
     for b in snap["quarantined"]:
         lines.append(
@@ -282,4 +258,5 @@ def snapshot(paths: Paths) -> dict:
         "last_upload_at": stats.last_upload_at if stats else None,
         "last_error": stats.last_error if stats else None,
         "limitations": json.loads(meta["limitations"]) if meta.get("limitations") else [],
+        "auto_enrollment": None if config.enrolled else auto_enroll.read_state(paths),
     }

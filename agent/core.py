@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from agent.auto_enroll import AutoEnroller
 from agent.config import AlreadyRunning, Paths, ProfileLock, load_config
 from agent.consent import ConsentBook
 from agent.outbox import Outbox
@@ -60,9 +61,12 @@ class AgentCore:
         input_factory: Callable[[], InputSource] | None | str = "default",
         clock: Callable[[], datetime] = local_now,
         timezone: Callable[[], str] = local_timezone_name,
+        enroller: Callable[[Paths], AutoEnroller | None] | None = None,
     ):
         self.paths = (paths or Paths.resolve()).ensure()
         self._instance = ProfileLock(self.paths.data_dir / "agent.lock")
+        #: Made only once the profile is ours, so two agents never both enroll.
+        self.enroller = enroller(self.paths) if enroller else None
         self.config = load_config(self.paths)
         self.outbox = Outbox(self.paths.outbox)  # queues a crashed run's open segment
         self.policies = PolicyStore(self.paths.policy_cache)
@@ -102,6 +106,8 @@ class AgentCore:
                 t = threading.Thread(target=target, name=f"backlight-{name}", daemon=True)
                 self._threads.append(t)
                 t.start()
+            if self.enroller is not None:
+                self.enroller.start(self._stop)  # not joined on stop: it may be mid-request
         self._notify()
 
     def _open_tracker(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 
 from agent.config import Paths
 from agent.core import AgentCore
@@ -25,8 +26,12 @@ FINAL_UPLOAD_TIMEOUT_S = 5.0
 _SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK")
 
 
-def run_headless(paths: Paths, final_upload_timeout: float = FINAL_UPLOAD_TIMEOUT_S) -> int:
-    """Run until a signal; returns the exit code."""
+def run_headless(
+    paths: Paths,
+    final_upload_timeout: float = FINAL_UPLOAD_TIMEOUT_S,
+    enroller: Callable | None = None,
+) -> int:
+    """Run until a signal; returns the exit code. ``enroller``: see ``agent.auto_enroll``."""
     stop = threading.Event()
     received: list[str] = []
 
@@ -38,7 +43,7 @@ def run_headless(paths: Paths, final_upload_timeout: float = FINAL_UPLOAD_TIMEOU
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), on_signal)
 
-    core = AgentCore(paths)
+    core = AgentCore(paths, enroller=enroller)
     core.start()
     _explain(core)
     while not stop.wait(1.0):  # a timed wait, so signals are handled promptly everywhere
@@ -54,7 +59,9 @@ def _explain(core: AgentCore) -> None:
     log.info("agent running (probe: %s, profile: %s)", state.probe, core.paths.config_file)
     for limit in state.limitations:
         log.warning("limitation: %s", limit)
-    if not state.enrolled:
+    if not state.enrolled and core.enroller is not None:
+        log.info("not enrolled yet: enrolling from the machine config")
+    elif not state.enrolled:
         log.warning("not enrolled: run `backlight-agent enroll --collector URL --token TOKEN`")
     if state.consent != "granted":
         log.warning(

@@ -3,7 +3,10 @@
 # screen with a window manager and tray, xdotool for real input, Qt's xcb
 # libraries, fonts, Chromium for the browser tests, and wixl/msitools (the
 # Windows MSI is built and read back here), Node (runs the MSI's JScript) and
-# Wine (installs, upgrades and removes the MSI with its Windows Installer).
+# Wine (installs, upgrades and removes the MSI with its Windows Installer);
+# for the .deb build, Debian's python3 headers and gcc (evdev has no wheel)
+# and the libraries Qt's kept plugins link against (the package's Depends:
+# are read from them).
 # Only what is missing is installed, and only when we may (root, or sudo
 # without a password). Otherwise it says what is missing and leaves the
 # decision to the tests: under CI=true they fail rather than skip.
@@ -16,6 +19,8 @@ packages=(
   libxcb-xkb1 libxcb-randr0 libegl1 libgl1 libfontconfig1 fonts-dejavu-core
   chromium chromium-driver
   wixl msitools nodejs wine64
+  python3-dev python3-venv gcc libwayland-client0 libwayland-cursor0 libwayland-egl1
+  libxkbcommon0 libdbus-1-3 libglib2.0-0
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install the equivalents of: ${packages[*]}"; exit 0; }

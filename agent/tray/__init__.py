@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 import PySide6.QtWidgets  # noqa: F401 - fail here (ImportError) when Qt is missing
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from agent.config import Paths
 
 
-def run(paths: Paths) -> int:
+def run(paths: Paths, enroller: Callable | None = None) -> int:
     from agent.tray.app import run as run_tray
 
-    return run_tray(paths)
+    return run_tray(paths, enroller)

@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRect, QSocketNotifier, QTimer
 from PySide6.QtGui import QCursor
@@ -363,13 +364,13 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier | None:
     return notifier
 
 
-def run(paths: Paths) -> int:
+def run(paths: Paths, enroller: Callable | None = None) -> int:
     """``backlight-agent`` with no arguments: the tray, one per session and profile."""
     if not _has_display():
         from agent.service import run_headless
 
         print("backlight-agent: no display; running headless", file=sys.stderr)
-        return run_headless(paths)
+        return run_headless(paths, enroller=enroller)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backlight")
     app.setQuitOnLastWindowClosed(False)
@@ -378,7 +379,7 @@ def run(paths: Paths) -> int:
         print("backlight-agent: already running; asked it to show itself", file=sys.stderr)
         return 0
     try:
-        core = AgentCore(paths)
+        core = AgentCore(paths, enroller=enroller)
     except AlreadyRunning as e:
         print(f"backlight-agent: {e}", file=sys.stderr)
         return 1
