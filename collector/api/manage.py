@@ -27,7 +27,7 @@ CSV_BODY = {
         r"^date,function,units(\r?\n"
         r"(19|20|21)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]),"
         f"({'|'.join(sorted(FUNCTION_IDS))}),"
-        r"\d{1,6}(\.\d{1,3})?)+\r?\n?$"
+        r"\d{1,6})+\r?\n?$"
     ),
 }
 

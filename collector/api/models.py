@@ -52,7 +52,11 @@ RANGE_RULE = (
 
 
 #: Output units and corrections are counts (DESIGN §4): whole numbers, never 2.5.
-Count = Annotated[int, Field(ge=0, le=1_000_000_000, description="a whole number >= 0")]
+Count = Annotated[
+    int,
+    Field(ge=0, le=1_000_000_000, description="a whole number >= 0"),
+    BeforeValidator(whole_number),  # 12.0 is a whole number, as JSON Schema reads it
+]
 
 
 class Request(BaseModel):

@@ -10,13 +10,12 @@ import subprocess
 import pytest
 import requests
 
-from tests.fixtures.collector_server import CLI, _make
+from tests.fixtures.collector_server import CLI, _make, web_sign_in
 
 pytestmark = pytest.mark.slow
 
 PASSWORD = "first password!"
 NEW_PASSWORD = "second password!"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 NOTICE = re.compile(r'class="notice[^"]*"[^>]*>(.*?)</', re.S)
 
 
@@ -28,16 +27,7 @@ def cli_fails(db, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return out
 
 
-def sign_in(url: str, name: str, password: str) -> tuple[requests.Session, requests.Response]:
-    s = requests.Session()
-    token = TOKEN.search(s.get(f"{url}/login", timeout=10).text).group(1)
-    r = s.post(
-        f"{url}/login",
-        data={"name": name, "password": password, "csrf_token": token},
-        allow_redirects=False,
-        timeout=30,
-    )
-    return s, r
+sign_in = web_sign_in
 
 
 def signed_in(s: requests.Session, url: str) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import pytest
 import requests
 
 from tests.collector.batches import batch, day_at, plan
-from tests.fixtures.collector_server import CollectorServer, run_cli
+from tests.fixtures.collector_server import CollectorServer, run_cli, web_sign_in
 from tests.fixtures.requirements import missing
 
 pytestmark = [
@@ -86,15 +85,7 @@ def _backlog(db: Path) -> int:
 
 
 def _sign_in(base: str) -> requests.Session:
-    s = requests.Session()
-    page = s.get(f"{base}/login", timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = s.post(
-        f"{base}/login",
-        data={"name": "root", "password": PASSWORD, "csrf_token": token},
-        timeout=10,
-        allow_redirects=False,
-    )
+    s, r = web_sign_in(base, "root", PASSWORD)
     assert r.status_code in (302, 303), r.text
     return s
 
