@@ -30,8 +30,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from collector.jobs import open_counting_store  # noqa: E402
 from collector.store import open_store  # noqa: E402
-from collector.store.aggregates import rebuild  # noqa: E402
+from collector.store.sqlite.rollups import rebuild  # noqa: E402
 from shared.catalogue import CATEGORY_IDS, FUNCTION_IDS  # noqa: E402
 from tests.fixtures.collector_server import CollectorServer, free_port  # noqa: E402
 
@@ -211,7 +212,7 @@ def bench_throughput(
     conn.close()
 
     # Interruption counts are recounted after ingest; time that work too.
-    store = open_store(server.db)
+    store = open_counting_store(server.db)
     t0 = time.perf_counter()
     settled = store.settle_interruptions()
     settle_s = time.perf_counter() - t0

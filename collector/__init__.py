@@ -78,15 +78,6 @@ def _session_secret(database: str) -> str:
 
     store = open_store(database, migrate=False)
     try:
-        row = store.one("SELECT value FROM settings WHERE key = '_session_secret'")
-        if row:
-            return row["value"]
-        secret = secrets.token_hex(32)
-        with store.write() as c:
-            c.execute(
-                "INSERT OR IGNORE INTO settings (key, value) VALUES ('_session_secret', ?)",
-                (secret,),
-            )
-        return store.one("SELECT value FROM settings WHERE key = '_session_secret'")["value"]
+        return store.session_secret(lambda: secrets.token_hex(32))
     finally:
         store.close()

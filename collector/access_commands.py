@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 
@@ -38,7 +37,7 @@ def user() -> None:
     help="A manager who may see the clients report (admins always may).",
 )
 def user_add(
-    db_path: Path | None, name: str, role: str, teams: tuple[str, ...], client_finance: bool
+    db_path: str | None, name: str, role: str, teams: tuple[str, ...], client_finance: bool
 ) -> None:
     """The password is read from stdin (one line)."""
     store = _store(db_path)
@@ -68,7 +67,7 @@ CLI_ACTOR = Actor("cli")
 
 @user.command("list")
 @db_option
-def user_list(db_path: Path | None) -> None:
+def user_list(db_path: str | None) -> None:
     """Name, role, state (active, locked until ..., disabled), teams, client finance."""
     now = time.time()
     for u in _store(db_path).admin_users():
@@ -87,7 +86,7 @@ def user_list(db_path: Path | None) -> None:
 @user.command("passwd")
 @db_option
 @click.argument("name")
-def user_passwd(db_path: Path | None, name: str) -> None:
+def user_passwd(db_path: str | None, name: str) -> None:
     """Set a new password, read from stdin (one line); also lifts a lock."""
     store = _store(db_path)
     found = _user(store, name)
@@ -102,7 +101,7 @@ def user_passwd(db_path: Path | None, name: str) -> None:
 @user.command("unlock")
 @db_option
 @click.argument("name")
-def user_unlock(db_path: Path | None, name: str) -> None:
+def user_unlock(db_path: str | None, name: str) -> None:
     """Lift the lock that failed sign-ins put on an account."""
     store = _store(db_path)
     if account_changes.unlock(store, _user(store, name), CLI_ACTOR):
@@ -114,7 +113,7 @@ def user_unlock(db_path: Path | None, name: str) -> None:
 @user.command("disable")
 @db_option
 @click.argument("name")
-def user_disable(db_path: Path | None, name: str) -> None:
+def user_disable(db_path: str | None, name: str) -> None:
     """Sign the user out and refuse their sign-in and their API keys until enabled."""
     store = _store(db_path)
     found = _user(store, name)
@@ -134,7 +133,7 @@ def user_disable(db_path: Path | None, name: str) -> None:
 @user.command("enable")
 @db_option
 @click.argument("name")
-def user_enable(db_path: Path | None, name: str) -> None:
+def user_enable(db_path: str | None, name: str) -> None:
     store = _store(db_path)
     if account_changes.enable(store, _user(store, name), CLI_ACTOR):
         click.echo(f"user {name!r} enabled", err=True)
@@ -146,7 +145,7 @@ def user_enable(db_path: Path | None, name: str) -> None:
 @db_option
 @click.argument("name")
 @click.argument("state", type=click.Choice(["on", "off"]))
-def user_client_finance(db_path: Path | None, name: str, state: str) -> None:
+def user_client_finance(db_path: str | None, name: str, state: str) -> None:
     """Whether a manager may see the clients report (per-client revenue, agent cost and
     back-office hours across all teams). Admins always may."""
     store = _store(db_path)
@@ -169,7 +168,7 @@ def token() -> None:
 @click.option("--team", required=True)
 @click.option("--uses", type=click.IntRange(min=1), default=None, help="Default: unlimited.")
 @click.option("--expires", type=click.FloatRange(min=0, min_open=True), default=None, help="Days.")
-def token_create(db_path: Path | None, team: str, uses: int | None, expires: float | None) -> None:
+def token_create(db_path: str | None, team: str, uses: int | None, expires: float | None) -> None:
     """Print a new enrollment token, and nothing else, on stdout."""
     store = _store(db_path)
     (team_id,) = _team_ids(store, (team,))
@@ -193,7 +192,7 @@ def apikey() -> None:
     "--client-finance", is_flag=True, help="A manager key that may read /reports/clients."
 )
 def apikey_create(
-    db_path: Path | None,
+    db_path: str | None,
     role: str,
     teams: tuple[str, ...],
     label: str,

@@ -12,7 +12,7 @@ from flask import g, request, session
 
 from collector.api.errors import ApiError
 from collector.db import get_store
-from collector.store.accounts import Device, Principal
+from collector.store import Device, Principal
 
 UNAUTHORISED = {"WWW-Authenticate": 'Bearer realm="backlight"'}
 

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import gc
 import json
-import sys
-import threading
-import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
-from collector import default_db_path
+from collector import jobs
 from collector.access_commands import apikey, token, user
 from collector.cli_options import cli_store as _store
-from collector.cli_options import db_option
+from collector.cli_options import database_url, db_option
 from collector.settings import SETTINGS, SettingError
-from collector.store import open_store
 
 
 @click.group()
@@ -64,7 +59,7 @@ def main() -> None:
     help="Seconds a whole request (headers and body) may take to arrive.",
 )
 def serve(
-    db_path: Path | None,
+    db_path: str | None,
     host: str,
     port: int,
     threads: int,
@@ -79,15 +74,13 @@ def serve(
     from collector.dashboard.sessions import trusted_proxies
     from collector.http_server import make_server
 
-    path = str(db_path or default_db_path())
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = database_url(db_path)
     app = create_app({"DATABASE": path})
     # Everything made at start lives as long as the process. Frozen, the
     # collector's full passes skip it; a 500-segment batch allocates enough
     # to trigger several, and they were a tenth of its time.
     gc.freeze()
-    threading.Thread(target=_purge_daily, args=(path,), daemon=True, name="retention").start()
-    threading.Thread(target=_settle_often, args=(path,), daemon=True, name="settle").start()
+    jobs.start(path)
     logging.basicConfig()
     server = make_server(
         app,
@@ -103,55 +96,11 @@ def serve(
     server.run()
 
 
-def _purge_daily(path: str) -> None:
-    """Retention runs at start and then once a day, in the background."""
-    while True:
-        try:
-            purge_once(path)
-        except Exception as exc:  # keep serving; the next day tries again
-            print(f"retention purge failed: {exc}", file=sys.stderr)
-        time.sleep(86_400)
-
-
-#: How often the server recounts interruptions for person-days that received
-#: segments. Reports recount what is left in memory (they never write), so
-#: this only bounds how much they recount.
-SETTLE_EVERY_S = 5.0
-
-
-def _settle_often(path: str) -> None:
-    """Keep the interruption backlog short (store/interruptions.py)."""
-    store = open_store(path, migrate=False)
-    while True:
-        time.sleep(SETTLE_EVERY_S)
-        try:
-            store.settle_interruptions()
-        except Exception as exc:  # a locked or full database: the next round retries
-            print(f"interruption recount failed: {exc}", file=sys.stderr)
-
-
-def purge_once(path: str) -> dict[str, int]:
-    store = open_store(path)
-    try:
-        days = store.settings()["retention_days"]
-        cutoff = datetime.now(UTC) - timedelta(days=days)
-        counts = store.purge_before(cutoff)
-        # Sessions that ended or expired over a day ago are of no use to
-        # anyone (the audit log keeps sign-ins and sign-outs).
-        counts["sessions"] = store.purge_sessions()
-        if any(counts.values()):
-            store.audit("system", "retention.purge", cutoff.date().isoformat(), counts)
-        return counts
-    finally:
-        store.close()
-
-
 @main.command()
 @db_option
-def purge(db_path: Path | None) -> None:
+def purge(db_path: str | None) -> None:
     """Delete personal data older than retention_days now."""
-    path = str(db_path or default_db_path())
-    click.echo(json.dumps(purge_once(path)))
+    click.echo(json.dumps(jobs.purge_once(database_url(db_path))))
 
 
 @main.command()
@@ -166,12 +115,12 @@ def purge(db_path: Path | None) -> None:
     show_default=True,
     help="Where it will be served, for the curl line in demo-credentials.txt.",
 )
-def demo(db_path: Path | None, if_empty: bool, people: int, days: int, seed: int, url: str) -> None:
+def demo(db_path: str | None, if_empty: bool, people: int, days: int, seed: int, url: str) -> None:
     """Fill a database with a realistic synthetic organisation."""
     from collector.demo import fill
 
     store = _store(db_path)
-    if if_empty and store.one("SELECT 1 FROM people LIMIT 1"):
+    if if_empty and store.has_people():
         click.echo("demo: the database has data already; left as it is", err=True)
         return
     summary = fill(
@@ -203,7 +152,7 @@ def team() -> None:
 @team.command("add")
 @db_option
 @click.argument("name")
-def team_add(db_path: Path | None, name: str) -> None:
+def team_add(db_path: str | None, name: str) -> None:
     store = _store(db_path)
     if store.team_id(name) is not None:
         raise click.ClickException(f"team {name!r} exists already")
@@ -214,7 +163,7 @@ def team_add(db_path: Path | None, name: str) -> None:
 
 @team.command("list")
 @db_option
-def team_list(db_path: Path | None) -> None:
+def team_list(db_path: str | None) -> None:
     for t in _store(db_path).teams():
         click.echo(f"{t['name']}\t{t['people']} people")
 
@@ -227,7 +176,7 @@ def settings() -> None:
 @settings.command("set")
 @db_option
 @click.argument("pairs", nargs=-1, required=True)
-def settings_set(db_path: Path | None, pairs: tuple[str, ...]) -> None:
+def settings_set(db_path: str | None, pairs: tuple[str, ...]) -> None:
     """KEY=VALUE ...; all are checked before any is stored."""
     changes = {}
     for pair in pairs:
@@ -247,7 +196,7 @@ def settings_set(db_path: Path | None, pairs: tuple[str, ...]) -> None:
 
 @settings.command("show")
 @db_option
-def settings_show(db_path: Path | None) -> None:
+def settings_show(db_path: str | None) -> None:
     values = _store(db_path).settings()
     for key, s in SETTINGS.items():
         click.echo(f"{key} = {json.dumps(values[key])}\t# {s.help}")
@@ -261,7 +210,7 @@ def privacy() -> None:
 @privacy.command("docs")
 @db_option
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-def privacy_docs(db_path: Path | None, out: Path) -> None:
+def privacy_docs(db_path: str | None, out: Path) -> None:
     """Write the DPIA and the works-agreement template, from the live settings, into OUT."""
     from collector.transparency.documents import write_documents
     from collector.transparency.page import current_facts
@@ -278,7 +227,7 @@ def units() -> None:
 @units.command("import")
 @db_option
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
-def units_import(db_path: Path | None, csv_file) -> None:
+def units_import(db_path: str | None, csv_file) -> None:
     """Import a CSV; if any row is bad, nothing is stored and every bad row is listed."""
     from collector.output_units import UnitsRejected, parse_csv, resolve_units
 
@@ -299,7 +248,7 @@ def units_import(db_path: Path | None, csv_file) -> None:
 @db_option
 @click.option("--from", "start", required=True)
 @click.option("--to", "end", required=True)
-def units_export(db_path: Path | None, start: str, end: str) -> None:
+def units_export(db_path: str | None, start: str, end: str) -> None:
     from collector.output_units import csv_rows
 
     click.echo(csv_rows(_store(db_path), None, start, end), nl=False)

@@ -9,21 +9,40 @@ from pathlib import Path
 import click
 
 from collector import default_db_path
-from collector.store import Store, open_store
+from collector.jobs import open_counting_store
+from collector.store import Store, UnknownBackend, sqlite_path
+
+
+def _known_backend(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            sqlite_path(value)
+        except UnknownBackend as exc:
+            raise click.BadParameter(str(exc)) from exc
+    return value
+
 
 db_option = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=str,
     default=None,
-    help="SQLite file (default: $BACKLIGHT_DB, then the per-user data directory).",
+    metavar="PATH|URL",
+    callback=_known_backend,
+    help="SQLite file or database URL such as sqlite:///backlight.db "
+    "(default: $BACKLIGHT_DB, then the per-user data directory).",
 )
 
 
-def cli_store(db_path: Path | None) -> Store:
-    path = Path(db_path) if db_path else Path(default_db_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return open_store(path)
+def database_url(db_path: str | None) -> str:
+    """The database a command works on, with the folder of a SQLite file made."""
+    url = str(db_path or default_db_path())
+    Path(sqlite_path(url)).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def cli_store(db_path: str | None) -> Store:
+    return open_counting_store(database_url(db_path))
 
 
 def team_ids_named(store: Store, names: tuple[str, ...]) -> list[int]:

@@ -1,4 +1,4 @@
-"""The store for views: one SQLite connection per server thread, kept open.
+"""The store for views: one store (connection) per server thread, kept open.
 
 Same shape as the Flask tutorial's `db.py` (`get_store()` for views,
 `init_app()` to wire it in and migrate once at start), except that the
@@ -14,6 +14,7 @@ import threading
 
 from flask import Flask, current_app
 
+from collector.jobs import count_day
 from collector.store import Store, open_store
 
 _EXTENSION = "backlight.stores"
@@ -26,14 +27,14 @@ class _ThreadStores(threading.local):
 def get_store() -> Store:
     local: _ThreadStores = current_app.extensions[_EXTENSION]
     if local.store is None:
-        local.store = Store(current_app.config["DATABASE"])
+        local.store = open_store(current_app.config["DATABASE"], migrate=False, count_day=count_day)
     return local.store
 
 
 def _end_request(_exc: BaseException | None = None) -> None:
     local: _ThreadStores = current_app.extensions[_EXTENSION]
-    if local.store is not None and local.store.conn.in_transaction:
-        local.store.conn.rollback()
+    if local.store is not None:
+        local.store.end_request()
 
 
 def init_app(app: Flask) -> None:

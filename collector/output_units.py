@@ -18,8 +18,7 @@ from collector.api.models import MyUnit, OutputUnit
 from collector.spreadsheet_csv import write_csv
 
 if TYPE_CHECKING:
-    from collector.store import Store
-    from collector.store.accounts import Device, Principal
+    from collector.store import Device, Principal, Store
 
 CSV_COLUMNS = ["date", "function", "units", "corrections", "team", "employee", "client"]
 MAX_CSV_ROWS = 10_000

@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.recording_proxy",
     "tests.fixtures.browser",
     "tests.fixtures.screenshots",
+    "tests.fixtures.store",
 ]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from flask import Blueprint, Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from collector.api.errors import ApiError, http_error
+from collector.store import StoreUnavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -35,8 +34,8 @@ def register(app: Flask) -> None:
             return http_error(exc).response()
         return exc
 
-    @app.errorhandler(sqlite3.OperationalError)
-    def _storage(exc: sqlite3.OperationalError):
+    @app.errorhandler(StoreUnavailable)
+    def _storage(exc: StoreUnavailable):
         """A full disk or a long lock is the server's trouble, not the input's:
         503 tells agents to keep the batch and try again later."""
         app.logger.error("storage unavailable on %s %s: %s", request.method, request.path, exc)

@@ -15,7 +15,7 @@ from collector.api.errors import ApiError, field_error
 from collector.db import get_store
 from collector.output_units import resolve_my_units
 from collector.reports import default_range
-from collector.store.batch_digest import BatchIdReused
+from collector.store import BatchIdReused
 from shared.payload import SummaryBatch
 
 from . import bp

@@ -15,8 +15,7 @@ from flask import flash, g, redirect, request, url_for
 from collector.dashboard import bp
 from collector.dashboard.sessions import signed_in
 from collector.db import get_store
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 
 MAX_DAYS = 366
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from collector.auth import team_scope
 from collector.db import get_store
-from collector.store.accounts import Principal
+from collector.store import Principal
 
 DEFAULT_DAYS = 28
 MAX_DAYS = 1100  # as the API

@@ -1,6 +1,6 @@
 """Signed-in sessions for the dashboard: cookie policy, expiry, and who is signed in.
 
-A session is a row on the server (store/web_sessions.py); the cookie only
+A session is a row on the server (store/sqlite/sessions.py); the cookie only
 carries its random secret, inside Flask's signed cookie (which also holds
 the CSRF token and flashed messages). So:
 
@@ -31,7 +31,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from collector.dashboard.user_agents import summary as user_agent_summary
 from collector.db import get_store
-from collector.store.accounts import Principal
+from collector.store import Principal
 
 SESSION_HOURS = 12
 SESSION_IDLE_MINUTES = 120

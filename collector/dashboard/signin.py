@@ -3,7 +3,7 @@
 Failed sign-ins count against the account (store.note_login): after
 LOCK_AFTER failures in a row it is locked for LOCK_SECONDS, even for the
 right password. An unknown name is checked against a dummy hash and its
-failures are counted and locked the same way (store/users.py,
+failures are counted and locked the same way (store/sqlite/users.py,
 `sign_in_names`), and a locked account still runs the password check, so the
 answer takes the same time and says the same thing in every case, "locked
 until" included: nobody learns which names exist. Failures are also counted
@@ -95,10 +95,10 @@ def attempt(name: str, password: str) -> Attempt:
         return Attempt(None, row["locked_until"])  # the lock does not count or reset
     store.note_login(row["id"], ok, lock_after, lock_s)
     if not ok:
-        after = store.one("SELECT locked_until FROM users WHERE id = ?", (row["id"],))
-        if after and after["locked_until"] and after["locked_until"] > time.time():
+        until = store.user_locked_until(row["id"])
+        if until and until > time.time():
             store.audit(f"user:{name}", "user.locked", name, {}, request.remote_addr or "")
-            return Attempt(None, after["locked_until"])
+            return Attempt(None, until)
         return Attempt(None, None)
     return Attempt(dict(row), None)
 

@@ -34,8 +34,7 @@ from collector.output_units import (
     parse_csv,
     resolve_units,
 )
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 from shared.catalogue import functions
 
 INTRO = (

@@ -136,3 +136,18 @@ def test_demo_credentials_name_the_url_it_will_be_served_on(tmp_path):
     notes = (tmp_path / "demo-credentials.txt").read_text()
     assert "http://h:9123/api/v1/reports/time-per-unit" in notes
     assert ":8000" not in notes
+
+
+def test_db_takes_a_sqlite_url_and_refuses_an_unknown_scheme_by_name(tmp_path):
+    db = tmp_path / "url.db"
+    run_cli(f"sqlite:///{db}", "team", "add", "ops")
+    assert db.exists()
+    assert run_cli(db, "team", "list").startswith("ops\t")
+    out = subprocess.run(
+        [*CLI, "team", "list", "--db", "mysql://db.example/backlight"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "'mysql'" in out.stderr and "--db" in out.stderr

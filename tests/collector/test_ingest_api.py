@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from collector.cli import SETTLE_EVERY_S
+from collector.jobs import SETTLE_EVERY_S
 from tests.collector.batches import batch, day_at, plan, segment
 
 

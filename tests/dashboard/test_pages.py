@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from collector.store import open_store
-from collector.store.aggregates import rebuild
+from collector.store.sqlite.rollups import rebuild
 from tests.dashboard.conftest import PASSWORD
 
 PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload", "units"]

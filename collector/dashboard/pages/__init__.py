@@ -21,8 +21,7 @@ from collector.dashboard.sessions import signed_in
 from collector.dashboard.tables import Table, csv_response
 from collector.db import get_store
 from collector.metrics import suppression
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 
 
 @dataclass(frozen=True)

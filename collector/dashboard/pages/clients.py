@@ -9,8 +9,7 @@ from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import hours, money, share
 from collector.dashboard.pages import Chart, Figure, Page
 from collector.dashboard.tables import Column, Table
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 
 INTRO = (
     "Back-office time attributed to each client account, its cost at the hourly rate, and "

@@ -9,8 +9,7 @@ from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import count, hours, minutes, money, num, share, short_day
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 
 INTRO = (
     "An interruption is a switch from focused work to chat, email, calls, meetings or a "

@@ -18,8 +18,7 @@ from collector.dashboard.pages import (
 )
 from collector.dashboard.tables import Column, Table
 from collector.report_weeks import totals_note
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 from shared.catalogue import category_name
 
 INTRO = (

@@ -9,8 +9,7 @@ from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import hours, money, month_name, per_unit, share
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 
 INTRO = (
     "Thirty minutes a month: hours, units and hours per unit for each function against last "

@@ -13,8 +13,7 @@ from collector.dashboard.formatting import count, hours, num, share
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
 from collector.metrics.workload import OVERLOAD, UNUSED
-from collector.store import Store
-from collector.store.accounts import Principal
+from collector.store import Principal, Store
 
 INTRO = (
     "Tracked working hours per person against the hours they were available: the contracted "

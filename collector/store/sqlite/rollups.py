@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from collector.store.sqlite.sql import in_list
+
 #: Time that counts as working time: everything active except non-work.
 WORKING = "category != 'non_work'"
 
@@ -91,11 +93,8 @@ def person_row_parts(
     active_s) that together cover [start, end]: whole months from
     `rollups_monthly`, edge days from `rollups`; each with its parameters.
     `where` (with `where_params`) is an extra condition on those columns."""
-    teams = ""
-    extra_params: list = list(where_params)
-    if team_ids is not None:
-        teams = f" AND team_id IN ({','.join('?' * len(team_ids))})"
-        extra_params += list(team_ids)
+    teams, team_params = in_list("team_id", team_ids)
+    extra_params: list = [*where_params, *team_params]
     extra = f" AND ({where})" if where else ""
     cols = "person_id, team_id, category, client, active_s"
     months, edges = month_split(start, end)

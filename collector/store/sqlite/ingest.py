@@ -3,10 +3,10 @@
 A batch is stored in one transaction together with its `batches` row, so a
 crash leaves either all of it or none, and a retry of the same batch_id finds
 the row and stores nothing twice; the row keeps the batch's digest, so the
-same id with another body is refused (store/batch_digest.py). Rollups are
+same id with another body is refused (batch_digest.py). Rollups are
 brought up to date in the same transaction, so reports never see segments
 without their rollups; the person-day's interruption counts are marked for a
-recount in it too (store/interruptions.py says why that is not done here).
+recount in it too (interruptions.py says why that is not done here).
 
 This is the collector's hot path: every segment passes through the loop in
 `_rows`, so it works on the POSIX seconds the payload check already computed
@@ -16,23 +16,20 @@ and on day numbers, and makes no datetime objects of its own.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from collector.store.aggregates import purge_derived
-from collector.store.batch_digest import BatchIdReused, batch_digest
+from collector.store.sqlite.batch_digest import BatchIdReused, batch_digest
+from collector.store.sqlite.rollups import purge_derived
+from collector.store.sqlite.sql import now_iso
 from shared.payload import SummaryBatch
 
 if TYPE_CHECKING:
-    from collector.store import Store
-    from collector.store.accounts import Device
+    from collector.store.records import Device
+    from collector.store.sqlite.store import SqliteStore as Store
 
 DAY_S = 86_400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def split_by_local_day(start: float, end: float, offset_s: float) -> list[tuple[int, float]]:
@@ -83,7 +80,7 @@ class IngestMixin:
             c.execute(
                 """INSERT INTO batches (device_id, batch_id, received_at, segment_count,
                    body_digest) VALUES (?, ?, ?, ?, ?)""",
-                (device.id, batch.batch_id, _now(), len(segments), digest),
+                (device.id, batch.batch_id, now_iso(), len(segments), digest),
             )
             c.executemany(
                 """INSERT INTO segments (device_id, person_id, start, end, utc_offset_min, day,
@@ -143,7 +140,7 @@ class IngestMixin:
         roll: dict[tuple[str, str, str], list[float]],
         team_days: dict[str, list],
     ) -> None:
-        """Bring the monthly and per-team levels (store/aggregates.py) along."""
+        """Bring the monthly and per-team levels (rollups.py) along."""
         monthly: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
         team: dict[tuple[str, str], float] = defaultdict(float)
         for (d, cat, client), (active, idle, _k, _c) in roll.items():

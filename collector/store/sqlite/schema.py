@@ -236,7 +236,7 @@ def m003_coarser_rollups(db: Database) -> None:
     reports that span months read these instead (DESIGN §7: report cost grows
     with people x days — here with people x months and teams x days).
     """
-    from collector.store.aggregates import rebuild
+    from collector.store.sqlite.rollups import rebuild
 
     db.executescript(
         """
@@ -285,7 +285,7 @@ def m003_coarser_rollups(db: Database) -> None:
 
 @migrations()
 def m004_interruption_backlog(db: Database) -> None:
-    """Person-days whose interruption counts wait for a recount (store/interruptions.py)."""
+    """Person-days whose interruption counts wait for a recount (interruptions.py)."""
     db.executescript(
         """
         CREATE TABLE interruption_backlog (
@@ -300,7 +300,7 @@ def m004_interruption_backlog(db: Database) -> None:
 
 @migrations()
 def m005_batch_digest(db: Database) -> None:
-    """Each batch's content digest (store/batch_digest.py), so a reused batch_id
+    """Each batch's content digest (batch_digest.py), so a reused batch_id
     with another body is refused (409) instead of answered as a duplicate.
 
     Batches stored before this migration keep NULL: their body was not kept,
@@ -379,7 +379,7 @@ def m008_integer_units(db: Database) -> None:
     """
     import sys
 
-    from collector.store.counts import round_fractional_units
+    from collector.store.sqlite.counts import round_fractional_units
 
     rounded = round_fractional_units(db.conn)
     db["output_units"].transform(  # type: ignore[union-attr]

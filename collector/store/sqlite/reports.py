@@ -1,29 +1,25 @@
 """Read-only queries behind the reports. They read rollups, never raw segments,
 so their cost grows with people x days, not with events (DESIGN §7); long
-ranges read the monthly and per-team levels (store/aggregates.py)."""
+ranges read the monthly and per-team levels (rollups.py)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from collector.store.aggregates import WORKING, person_row_parts, person_rows
+from collector.store.sqlite.rollups import WORKING, person_row_parts, person_rows
+from collector.store.sqlite.sql import in_list
 from shared.catalogue import FUNCTION_IDS
 
 if TYPE_CHECKING:
-    from collector.store import Store
-
-
-def _teams(team_ids: list[int] | None, column: str = "team_id") -> tuple[str, list]:
-    if team_ids is None:
-        return "", []
-    return f" AND {column} IN ({','.join('?' * len(team_ids))})", list(team_ids)
+    from collector.store.sqlite.store import SqliteStore as Store
 
 
 class QueriesMixin:
     def people_tracked(self: Store, team_ids: list[int] | None, start: str, end: str) -> int:
         """People with any rollup in the range: one index probe per person."""
         found, params = person_rows(start, end, None, "person_id = p.id")
-        where, team_params = _teams(team_ids, "p.team_id")
+        where, team_params = in_list("p.team_id", team_ids)
         row = self.one(
             f"SELECT COUNT(*) FROM people p WHERE EXISTS ({found}){where}",
             [*params, *team_params],
@@ -34,7 +30,7 @@ class QueriesMixin:
         """Distinct people tracked on any of these days."""
         if not days:
             return 0
-        where, params = _teams(team_ids)
+        where, params = in_list("team_id", team_ids)
         row = self.one(
             f"""SELECT COUNT(DISTINCT person_id) FROM rollups
                 WHERE day IN ({",".join("?" * len(days))}){where}""",
@@ -45,7 +41,7 @@ class QueriesMixin:
     def hours_by_category(
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> dict[str, float]:
-        where, params = _teams(team_ids)
+        where, params = in_list("team_id", team_ids)
         rows = self.all(
             f"""SELECT category, SUM(active_s) / 3600.0 FROM team_rollups
                 WHERE day BETWEEN ? AND ?{where} GROUP BY category""",
@@ -58,7 +54,7 @@ class QueriesMixin:
     ) -> dict[str, tuple[float, float]]:
         """(units, corrections) per function. With a team filter, only units
         recorded for those teams count; unattributed units count organisation-wide."""
-        where, params = _teams(team_ids)
+        where, params = in_list("team_id", team_ids)
         rows = self.all(
             f"""SELECT function, SUM(units), SUM(corrections) FROM output_units
                 WHERE date BETWEEN ? AND ?{where} GROUP BY function""",
@@ -70,7 +66,7 @@ class QueriesMixin:
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]:
         """Hours per ISO week (its Monday) and category, for the overview chart."""
-        where, params = _teams(team_ids)
+        where, params = in_list("team_id", team_ids)
         rows = self.all(
             f"""SELECT date(day, 'weekday 0', '-6 days') AS week, category,
                        SUM(seconds) / 3600.0 AS hours
@@ -87,7 +83,7 @@ class QueriesMixin:
         """Per day: interruptions, away seconds, task switches, working seconds, people.
 
         Reads only: person-days not settled yet are recounted in memory."""
-        where, params = _teams(team_ids)
+        where, params = in_list("team_id", team_ids)
         with self.snapshot():
             rows = [
                 dict(r)
@@ -129,7 +125,7 @@ class QueriesMixin:
         parts = person_row_parts(start, end, None, f"person_id = p.id AND {WORKING}")
         summed = " + ".join(f"(SELECT TOTAL(active_s) FROM ({sql}))" for sql, _ in parts)
         params = [p for _, ps in parts for p in ps]
-        where, team_params = _teams(team_ids, "p.team_id")
+        where, team_params = in_list("p.team_id", team_ids)
         rows = self.all(
             f"""SELECT * FROM (
                     SELECT p.id AS person_id, p.name AS person, t.name AS team,
@@ -174,3 +170,40 @@ class QueriesMixin:
                 "task_switches": int(switches),
             },
         }
+
+    def weekly_people(
+        self: Store,
+        team_ids: list[int] | None,
+        start: str,
+        end: str,
+        at_least: int | None = None,
+    ) -> dict[str, int]:
+        """People tracked per ISO week (its Monday): a week is a group of its own,
+        so a week with too few people is suppressed on a chart like any group.
+
+        An exact count reads every rollup row of the week (a year for 1,000 people
+        is two million rows), and a page only needs to know whether a week reaches
+        `at_least` people. So with `at_least`, a week where one team alone had that
+        many people on one day (`team_days`, one row per team and day) answers with
+        that number, a lower bound; only the other weeks are counted exactly.
+        """
+        where, params = in_list("team_id", team_ids)
+        weeks: dict[str, int] = {}
+        for r in self.all(
+            f"""SELECT date(day, 'weekday 0', '-6 days') AS week, MAX(people) AS people
+                FROM team_days WHERE day BETWEEN ? AND ?{where} GROUP BY week""",
+            [start, end, *params],
+        ):
+            weeks[r["week"]] = int(r["people"])
+        exact = [w for w, n in weeks.items() if at_least is None or n < at_least]
+        for week in exact:
+            monday = date.fromisoformat(week)
+            first = max(week, start)
+            last = min((monday + timedelta(days=6)).isoformat(), end)
+            row = self.one(
+                f"""SELECT COUNT(DISTINCT person_id) FROM rollups
+                    WHERE day BETWEEN ? AND ?{where}""",
+                [first, last, *params],
+            )
+            weeks[week] = int(row[0])
+        return weeks

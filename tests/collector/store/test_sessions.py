@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from collector.store import open_store
 
-
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "s.db")
-    s.add_user("root", "admin", "correct horse battery", [])
-    s.add_user("maria", "manager", "correct horse battery", [])
-    yield s
-    s.close()
+@pytest.fixture(autouse=True)
+def two_users(store):
+    store.add_user("root", "admin", "correct horse battery", [])
+    store.add_user("maria", "manager", "correct horse battery", [])
 
 
 def uid(store, name: str) -> int:

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from collector.store import open_store
-from collector.store.ingest import split_by_local_day
+from collector.jobs import open_counting_store
+from collector.store.sqlite.ingest import split_by_local_day
 from shared.payload import SummaryBatch
 from tests.collector.batches import batch, day_at, plan, segment
 
@@ -52,14 +52,12 @@ def test_day_numbers_split_like_calendar_days(offset_min, local_start, minutes):
 
 
 @pytest.fixture
-def store_and_device(tmp_path):
-    store = open_store(tmp_path / "c.db")
+def store_and_device(store):
     team = store.add_team("ops")
     token = store.create_enrollment_token(team, 1, None)
     device_id, device_token = store.enroll(token, "pc", "linux", "test", "ann")
     store.record_consent(device_id, "granted", 1, datetime.now(UTC).isoformat())
-    yield store, store.device_by_token(device_token)
-    store.close()
+    return store, store.device_by_token(device_token)
 
 
 def _post(store, device, segments, batch_id=None):
@@ -110,16 +108,16 @@ def test_a_duplicate_batch_marks_nothing_and_settling_twice_changes_nothing(stor
     assert tuple(team) == tuple(person) == (1, pytest.approx(300))
 
 
-def test_a_crash_before_settling_leaves_the_day_marked(store_and_device, tmp_path):
+def test_a_crash_before_settling_leaves_the_day_marked(store_and_device, store_url):
     """The mark commits with the segments: a process that dies before the
     recount leaves it for the next one, which counts the same as ever."""
     store, device = store_and_device
     steps = plan(day_at(4, 9), [("payroll", 10), ("communication", 2), ("payroll", 10)])
     _post(store, device, steps)
     store.close()
-    with sqlite3.connect(tmp_path / "c.db") as c:  # another process, after the "crash"
+    with sqlite3.connect(store.path) as c:  # another process, after the "crash"
         assert c.execute("SELECT COUNT(*) FROM interruption_backlog").fetchone() == (1,)
-    again = open_store(tmp_path / "c.db")
+    again = open_counting_store(store_url)
     try:
         assert again.settle_interruptions() == 1
         assert again.one("SELECT count FROM interruption_days")[0] == 1
@@ -128,7 +126,7 @@ def test_a_crash_before_settling_leaves_the_day_marked(store_and_device, tmp_pat
 
 
 def test_settling_a_long_backlog_goes_in_chunks(store_and_device, monkeypatch):
-    from collector.store import interruptions
+    from collector.store.sqlite import interruptions
 
     monkeypatch.setattr(interruptions, "SETTLE_CHUNK", 3)
     store, device = store_and_device

@@ -14,9 +14,10 @@ import time
 from typing import TYPE_CHECKING
 
 from collector import security
+from collector.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:
-    from collector.store import Store
+    from collector.store.sqlite.store import SqliteStore as Store
 
 #: last_seen is written at most this often per session: a page view is a
 #: read, and must not turn into a write per request.
@@ -81,7 +82,7 @@ class WebSessionsMixin:
                     "UPDATE web_sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL",
                     (now, session_id),
                 )
-        except sqlite3.OperationalError:
+        except (StoreUnavailable, sqlite3.OperationalError):
             pass  # read-only or full: the session simply idles out sooner
 
     def end_session(self: Store, session_id: int, reason: str = "sign_out") -> bool:

@@ -6,8 +6,9 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from collector.store import Store, open_store
-from collector.store.schema import migrations
+from collector.store import open_store
+from collector.store.sqlite import SqliteStore
+from collector.store.sqlite.schema import migrations
 
 
 def test_a_database_at_the_first_schema_is_migrated_with_its_data(tmp_path):
@@ -34,7 +35,7 @@ def test_a_database_at_the_first_schema_is_migrated_with_its_data(tmp_path):
 def test_migrating_twice_changes_nothing(tmp_path):
     path = tmp_path / "db.db"
     open_store(path).close()
-    store = Store(path)
+    store = SqliteStore(path)
     before = store.one("SELECT COUNT(*) FROM _sqlite_migrations")[0]
     store.migrate()
     assert store.one("SELECT COUNT(*) FROM _sqlite_migrations")[0] == before

@@ -6,8 +6,10 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from collector.store.sqlite.sql import in_list
+
 if TYPE_CHECKING:
-    from collector.store import Store
+    from collector.store.sqlite.store import SqliteStore as Store
 
 
 class AbsencesMixin:
@@ -45,10 +47,9 @@ class AbsencesMixin:
                  FROM absences a JOIN people p ON p.id = a.person_id
                  JOIN teams t ON t.id = p.team_id
                  WHERE a.first_day <= ? AND a.last_day >= ?"""
-        params: list = [end, start]
-        if team_ids is not None:
-            sql += f" AND p.team_id IN ({','.join('?' * len(team_ids))})"
-            params += team_ids
+        where, team_params = in_list("p.team_id", team_ids)
+        sql += where
+        params: list = [end, start, *team_params]
         return [dict(r) for r in self.all(sql + " ORDER BY a.first_day, t.name, p.name", params)]
 
     def absent_days(self: Store, person_ids: list[int], start: str, end: str) -> dict[int, set]:

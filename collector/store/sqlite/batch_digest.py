@@ -26,16 +26,12 @@ import hashlib
 from array import array
 from collections.abc import Sequence
 
+from collector.store.errors import BatchIdReused
+
+__all__ = ["BatchIdReused", "batch_digest"]
+
 #: Bumped if the canonical form ever changes (old digests then stop matching).
 FORM = b"backlight-batch-digest-1"
-
-
-class BatchIdReused(Exception):
-    """The device already stored a different batch under this id; nothing was stored."""
-
-    def __init__(self, batch_id: str):
-        super().__init__(f"batch_id {batch_id!r} was already used for a different batch")
-        self.batch_id = batch_id
 
 
 def batch_digest(rules_version: int, timezone: str, rows: Sequence[tuple]) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from collector import demo
-from collector.store import open_store
-from collector.store.aggregates import month_split, rebuild
+from collector.jobs import open_counting_store
+from collector.store.sqlite.rollups import month_split, rebuild
 
 DERIVED = {
     "rollups_monthly": "person_id, month, category, client",
@@ -18,7 +18,7 @@ DERIVED = {
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    store = open_store(tmp_path_factory.mktemp("agg") / "demo.db")
+    store = open_counting_store(str(tmp_path_factory.mktemp("agg") / "demo.db"))
     demo.fill(store, people=9, days=40, seed=3)
     yield store
     store.close()
@@ -56,10 +56,10 @@ def test_reports_over_months_equal_sums_of_daily_rows(demo_store):
     )
 
 
-def test_purge_keeps_the_levels_consistent(tmp_path):
+def test_purge_keeps_the_levels_consistent(sqlite_store):
     from datetime import datetime, time, timedelta
 
-    store = open_store(tmp_path / "p.db")
+    store = sqlite_store
     demo.fill(store, people=6, days=30, seed=5)
     first, last = store.one("SELECT MIN(day), MAX(day) FROM rollups")
     cutoff_day = (datetime.fromisoformat(first) + timedelta(days=12)).date()
@@ -69,7 +69,6 @@ def test_purge_keeps_the_levels_consistent(tmp_path):
         rebuild(c)
     assert {t: _snapshot(store, t) for t in DERIVED} == kept
     assert store.one("SELECT MIN(day) FROM team_days")[0] >= cutoff_day.isoformat()
-    store.close()
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,10 @@
-"""The store methods behind the admin pages (collector/store/admin.py)."""
+"""The store methods behind the admin pages: users, rules, API keys
+(collector/store/sqlite/users.py, configuration.py, api_keys.py)."""
 
 from __future__ import annotations
 
-from collector.store import open_store
 
-
-def test_admin_users_lists_teams_admins_first(tmp_path):
-    store = open_store(tmp_path / "s.db")
+def test_admin_users_lists_teams_admins_first(store):
     a, b = store.add_team("b-team"), store.add_team("a-team")
     store.add_user("zed", "manager", "x" * 12, [a, b])
     store.add_user("amy", "admin", "x" * 12, [])
@@ -16,8 +14,7 @@ def test_admin_users_lists_teams_admins_first(tmp_path):
     assert sorted(users[1]["team_ids"]) == sorted([a, b])
 
 
-def test_disable_unless_last_admin(tmp_path):
-    store = open_store(tmp_path / "s.db")
+def test_disable_unless_last_admin(store):
     one = store.add_user("one", "admin", "x" * 12, [])
     two = store.add_user("two", "admin", "x" * 12, [])
     assert store.disable_user_unless_last_admin(one) == "disabled"
@@ -27,8 +24,7 @@ def test_disable_unless_last_admin(tmp_path):
     assert store.active_admins() == 1
 
 
-def test_replace_rules_only_from_the_current_version(tmp_path):
-    store = open_store(tmp_path / "s.db")
+def test_replace_rules_only_from_the_current_version(store):
     rules = [{"app": "x", "category": "payroll"}]
     assert store.replace_rules_if_current(0, rules, "t") == 1
     assert store.replace_rules_if_current(0, rules, "t") is None
@@ -36,8 +32,7 @@ def test_replace_rules_only_from_the_current_version(tmp_path):
     assert store.rule_version_info()["created_by"] == "t"
 
 
-def test_note_api_key_used_records_the_time(tmp_path):
-    store = open_store(tmp_path / "s.db")
+def test_note_api_key_used_records_the_time(store):
     store.create_api_key("admin", [], "ci")
     key_id = store.admin_api_keys()[0]["id"]
     assert store.admin_api_keys()[0]["last_used_at"] is None

@@ -21,13 +21,12 @@ side leaves the day marked and the next settle recounts it.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from collector.metrics.interruptions import Span, detect, per_day
+from collector.store.sqlite.sql import in_list
 
 if TYPE_CHECKING:
-    from collector.store import Store
+    from collector.store.sqlite.store import SqliteStore as Store
 
 #: Person-days recounted per transaction, so a long backlog never holds the
 #: write lock (and the agents' uploads behind it) for long.
@@ -77,11 +76,8 @@ class InterruptionsMixin:
         that settling the marked person-days will bring, worked out without writing.
 
         Call it in the same read transaction as the read it corrects."""
-        where = ""
-        params: list = [start, end]
-        if team_ids is not None:
-            where = f" AND team_id IN ({','.join('?' * len(team_ids))})"
-            params += team_ids
+        where, team_params = in_list("team_id", team_ids)
+        params: list = [start, end, *team_params]
         marked = self.all(
             f"SELECT person_id, day FROM interruption_backlog WHERE day BETWEEN ? AND ?{where}",
             params,
@@ -137,7 +133,10 @@ class InterruptionsMixin:
     def _count_day(
         self: Store, person_id: int, day: str, min_focus_s: float, max_away_s: float
     ) -> tuple[int, float, int]:
-        """(count, away seconds, task switches) of one person-day, from its segments."""
+        """(count, away seconds, task switches) of one person-day, from its segments.
+
+        Detection itself is not storage: the counter the store was opened with
+        (collector/jobs.py) turns the day's active spans into counts."""
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: a day can be a thousand rows
         rows = cursor.execute(
@@ -145,16 +144,7 @@ class InterruptionsMixin:
                WHERE person_id = ? AND day = ? AND state = 'active' ORDER BY start""",
             (person_id, day),
         ).fetchall()
-        zones: dict[int, timezone] = {}
-        spans = []
-        for start, end, offset, category in rows:
-            tz = zones.get(offset) or zones.setdefault(offset, timezone(timedelta(minutes=offset)))
-            spans.append(
-                Span(datetime.fromtimestamp(start, tz), datetime.fromtimestamp(end, tz), category)
-            )
-        counts = per_day(detect(spans, min_focus_s=min_focus_s, max_away_s=max_away_s))
-        today = counts.get(date.fromisoformat(day))
-        return (today.count, today.away_s, today.task_switches) if today else (0, 0.0, 0)
+        return self.count_day(rows, day, (min_focus_s, max_away_s))
 
     def _stored_counts(self: Store, person_id: int, day: str) -> tuple[int, float, int]:
         row = self.conn.execute(

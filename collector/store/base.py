@@ -1,0 +1,248 @@
+"""What the rest of the collector may ask of storage, whatever holds the data.
+
+`Store` is the one interface; `open_store(url)` (collector/store/__init__.py)
+picks the backend by the URL's scheme. Everything a caller gets back is plain
+data (dicts, lists, numbers, the records in records.py), never a driver's row,
+and every failure is one of errors.py's, never a driver's exception.
+
+Adding a backend (PostgreSQL is next, issue 11):
+
+1. Make a package beside ``sqlite/`` holding a class that subclasses `Store`
+   and implements every abstract method below and in access.py (Python refuses to make one
+   that misses any), with its own schema and migrations.
+2. Turn its driver's failures into `StoreUnavailable` (the disk, the server,
+   a lock) and `Conflict` (a write that contradicts what is stored).
+3. Add its URL scheme to `open_store` and its name to `BACKENDS` in
+   tests/fixtures/store.py: every test in tests/collector/store/ takes the
+   `store` fixture, so each one runs once per backend. Under CI=true a backend
+   whose server is missing must fail, never skip.
+
+Transactions: `write()` is one transaction that commits whole or not at all
+(nested calls join the outer one); `snapshot()` is one consistent read that
+writes nothing. What they yield is the backend's own; callers outside the
+store only use them as ``with store.write():``.
+
+Interruption counts need detection (collector/metrics), which is not storage:
+the store is opened with a `DayCounter` (collector/jobs.py has the real one)
+and hands it each recounted person-day's active spans.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from collector.store.access import AccessStore
+
+if TYPE_CHECKING:
+    from collector.store.records import Device
+    from shared.payload import SummaryBatch
+
+#: (start, end, utc_offset_min, category) of a person-day's active segments in
+#: order, the day (ISO), min_focus_s, max_away_s -> (interruptions, away
+#: seconds, task switches) of that day.
+DayCounter = Callable[
+    [list[tuple[float, float, int, str]], str, float, float], tuple[int, float, int]
+]
+
+
+class Store(AccessStore):
+    """The storage interface; one instance per connection (per server thread)."""
+
+    #: Where the data lives, as given to open_store (a path or a URL).
+    path: str
+
+    # -- lifecycle and transactions ----------------------------------------
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def migrate(self) -> None:
+        """Bring the schema forward; safe to call on every start."""
+
+    @abstractmethod
+    def pending_migrations(self) -> list[str]: ...
+
+    @abstractmethod
+    def write(self) -> AbstractContextManager[Any]:
+        """One write transaction: everything inside commits, or nothing does."""
+
+    @abstractmethod
+    def snapshot(self) -> AbstractContextManager[Any]:
+        """One read transaction that sees a single committed state."""
+
+    @abstractmethod
+    def end_request(self) -> None:
+        """Roll back whatever a failed request left open, so the next starts clean."""
+
+    @abstractmethod
+    def session_secret(self, make: Callable[[], str]) -> str:
+        """The dashboard-session secret of this database, made once with `make`."""
+
+    @abstractmethod
+    def has_people(self) -> bool: ...
+
+    @abstractmethod
+    def row_count(self, table: str) -> int: ...
+
+    # -- Settings and rules ------------------------------------------------
+    @abstractmethod
+    def settings(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def set_settings(self, changes: dict[str, Any]) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def current_rules(self) -> tuple[int, list[dict]]: ...
+
+    @abstractmethod
+    def replace_rules(self, rules: list[dict], actor: str) -> int: ...
+
+    @abstractmethod
+    def replace_rules_if_current(
+        self, expected_version: int, rules: list[dict], actor: str
+    ) -> int | None: ...
+
+    @abstractmethod
+    def rule_version_info(self) -> dict | None: ...
+
+    # -- Clients and financials --------------------------------------------
+    @abstractmethod
+    def clients(self) -> list[dict]: ...
+
+    @abstractmethod
+    def client_exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def upsert_client(self, key: str, name: str) -> bool: ...
+
+    @abstractmethod
+    def set_financials(self, key: str, month: str, revenue: float, agent_cost: float) -> None: ...
+
+    @abstractmethod
+    def financials(self, month: str) -> dict[str, tuple[float, float]]: ...
+
+    # -- Output units ------------------------------------------------------
+    @abstractmethod
+    def add_output_units(self, rows: list[dict], source: str, actor: str) -> int: ...
+
+    @abstractmethod
+    def output_units(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]: ...
+
+    @abstractmethod
+    def output_units_summary(self, team_ids: list[int] | None, start: str, end: str) -> dict: ...
+
+    @abstractmethod
+    def recent_output_units(
+        self, team_ids: list[int] | None, start: str, end: str, limit: int
+    ) -> list[dict]: ...
+
+    @abstractmethod
+    def weekly_units_by_function(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> list[dict]: ...
+
+    @abstractmethod
+    def weekly_units_by_team(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> list[dict]: ...
+
+    # -- Absences ----------------------------------------------------------
+    @abstractmethod
+    def add_absences(self, rows: list[dict], actor: str) -> list[int]: ...
+
+    @abstractmethod
+    def absence(self, absence_id: int) -> dict | None: ...
+
+    @abstractmethod
+    def delete_absence(self, absence_id: int) -> bool: ...
+
+    @abstractmethod
+    def absences(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]: ...
+
+    @abstractmethod
+    def absent_days(self, person_ids: list[int], start: str, end: str) -> dict[int, set]: ...
+
+    @abstractmethod
+    def first_tracked_days(self, person_ids: list[int]) -> dict[int, date]: ...
+
+    # -- Audit log ---------------------------------------------------------
+    @abstractmethod
+    def audit(
+        self, actor: str, action: str, target: str = "", detail: dict | None = None, ip: str = ""
+    ) -> None: ...
+
+    @abstractmethod
+    def audit_log(self, limit: int = 200, offset: int = 0) -> list[dict]: ...
+
+    @abstractmethod
+    def audit_count(self) -> int: ...
+
+    # -- Ingest and retention ----------------------------------------------
+    @abstractmethod
+    def ingest(
+        self, device: Device, batch: SummaryBatch, *, queue: tuple[int, int] | None = None
+    ) -> tuple[int, bool]: ...
+
+    @abstractmethod
+    def purge_before(self, cutoff: datetime) -> dict[str, int]: ...
+
+    # -- Interruption recounts ---------------------------------------------
+    @abstractmethod
+    def mark_for_recount(self, person_id: int, team_id: int, days: set[str]) -> None: ...
+
+    @abstractmethod
+    def settle_interruptions(self) -> int: ...
+
+    @abstractmethod
+    def unsettled_changes(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> dict[str, list]: ...
+
+    @abstractmethod
+    def unsettled_person_counts(self, person_id: int, start: str, end: str) -> list[float]: ...
+
+    # -- Report queries ----------------------------------------------------
+    @abstractmethod
+    def people_tracked(self, team_ids: list[int] | None, start: str, end: str) -> int: ...
+
+    @abstractmethod
+    def people_on_days(self, team_ids: list[int] | None, days: list[str]) -> int: ...
+
+    @abstractmethod
+    def hours_by_category(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> dict[str, float]: ...
+
+    @abstractmethod
+    def units_by_function(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> dict[str, tuple[float, float]]: ...
+
+    @abstractmethod
+    def weekly_hours_by_function(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> list[dict]: ...
+
+    @abstractmethod
+    def interruption_days(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]: ...
+
+    @abstractmethod
+    def client_hours(self, start: str, end: str) -> dict[str, tuple[float, int]]: ...
+
+    @abstractmethod
+    def hours_by_person(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]: ...
+
+    @abstractmethod
+    def uncategorised_apps(self, start: str, end: str, limit: int = 50) -> list[dict]: ...
+
+    @abstractmethod
+    def person_summary(self, person_id: int, start: str, end: str) -> dict: ...
+
+    @abstractmethod
+    def weekly_people(
+        self, team_ids: list[int] | None, start: str, end: str, at_least: int | None = None
+    ) -> dict[str, int]: ...
