@@ -3,7 +3,8 @@ entity (people, devices, users, API keys, ingest, rollups, reports ...), so
 each file holds one idea and all of this backend's SQL stays in this folder.
 
 Driver errors do not leave it: an `sqlite3.OperationalError` (a full or
-read-only disk, a lock held too long) becomes `StoreUnavailable`.
+read-only disk, a lock held too long) becomes `StoreUnavailable`, and an
+`sqlite3.IntegrityError` in a write (a unique key, a foreign key) `Conflict`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from collector.store.base import DayCounter, Store
-from collector.store.errors import StoreError, StoreUnavailable
+from collector.store.errors import Conflict, StoreError, StoreUnavailable
 from collector.store.sqlite.absences import AbsencesMixin
 from collector.store.sqlite.api_keys import ApiKeysMixin
 from collector.store.sqlite.audit import AuditMixin
@@ -115,6 +116,8 @@ class SqliteStore(
                     self.conn.commit()
             except sqlite3.OperationalError as exc:
                 raise StoreUnavailable(str(exc)) from exc
+            except sqlite3.IntegrityError as exc:  # a unique or foreign key refused it
+                raise Conflict(str(exc)) from exc
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:

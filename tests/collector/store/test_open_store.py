@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from collector.jobs import open_counting_store
-from collector.store import Store, StoreUnavailable, UnknownBackend, open_store, sqlite_path
+from collector.store import (
+    Conflict,
+    Store,
+    StoreUnavailable,
+    UnknownBackend,
+    open_store,
+    sqlite_path,
+)
 
 
 def test_a_plain_path_and_a_sqlite_url_open_the_same_database(tmp_path):
@@ -54,3 +61,10 @@ def test_the_store_is_the_interface_and_hands_out_plain_data(store):
 def test_a_database_that_cannot_be_opened_is_unavailable_not_a_driver_error(tmp_path):
     with pytest.raises(StoreUnavailable):
         open_counting_store(str(tmp_path / "missing-folder" / "b.db"))
+
+
+def test_a_write_that_breaks_a_unique_key_is_a_conflict_and_stores_nothing(store):
+    store.add_team("ops")
+    with pytest.raises(Conflict):
+        store.add_team("ops")
+    assert [t["name"] for t in store.teams()] == ["ops"]
