@@ -75,9 +75,9 @@ def serve(
     """Serve the API and dashboard with waitress (a production WSGI server)."""
     import logging
 
-    from collector import create_app
-    from collector.dashboard.sessions import trusted_proxies
+    from collector.app import create_app
     from collector.http_server import make_server
+    from collector.web.sessions import trusted_proxies
 
     path = str(db_path or default_db_path())
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -13,10 +13,10 @@ from datetime import date
 from flask import flash, g, redirect, request, url_for
 
 from collector.dashboard import bp
-from collector.dashboard.sessions import signed_in
 from collector.db import get_store
 from collector.store import Store
 from collector.store.accounts import Principal
+from collector.web.sessions import signed_in
 
 MAX_DAYS = 366
 

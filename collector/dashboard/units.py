@@ -21,7 +21,6 @@ from collector.dashboard import bp, charts
 from collector.dashboard.filters import Filters, range_filters, team_options
 from collector.dashboard.formatting import short_day
 from collector.dashboard.pages import Chart, Figure, Page
-from collector.dashboard.sessions import signed_in
 from collector.dashboard.tables import Column, Table
 from collector.db import get_store
 from collector.metrics.plausibility import implausible_weeks
@@ -36,6 +35,7 @@ from collector.output_units import (
 )
 from collector.store import Store
 from collector.store.accounts import Principal
+from collector.web.sessions import signed_in
 from shared.catalogue import functions
 
 INTRO = (

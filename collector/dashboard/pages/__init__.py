@@ -17,12 +17,12 @@ from markupsafe import Markup
 
 from collector.dashboard import bp
 from collector.dashboard.filters import Filters, month_filters, range_filters, team_options
-from collector.dashboard.sessions import signed_in
 from collector.dashboard.tables import Table, csv_response
 from collector.db import get_store
 from collector.metrics import suppression
 from collector.store import Store
 from collector.store.accounts import Principal
+from collector.web.sessions import signed_in
 
 
 @dataclass(frozen=True)
