@@ -13,8 +13,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app
 from werkzeug.exceptions import HTTPException
 
-from collector.api.errors import ApiError
+from collector.api.errors import ApiError, from_service
 from collector.dashboard import formatting
+from collector.service.errors import ServiceError
 from collector.web import csrf, sessions
 from collector.web.error_pages import error_page, http_error
 
@@ -66,8 +67,15 @@ def _context():
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    """team_scope and the output-unit checks raise the API's error; show it as a page."""
+    """A body check shared with the API raised the API's error; show it as a page."""
     return error_page(exc.status, exc.message)
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    """team_scope and the output-unit checks refuse in the logic's terms; show it
+    as a page, with the status the API would answer."""
+    return error_page(from_service(exc).status, exc.message)
 
 
 bp.register_error_handler(HTTPException, http_error)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from collector.api.errors import ApiError, from_validation
+from collector.api.errors import from_validation
 from collector.api.models import OutputUnit
 from collector.dashboard import bp, charts
 from collector.dashboard.filters import Filters, range_filters, team_options
@@ -33,6 +33,7 @@ from collector.output_units import (
     parse_csv,
     resolve_units,
 )
+from collector.service.errors import Forbidden
 from collector.store import Store
 from collector.store.accounts import Principal
 from collector.web.sessions import signed_in
@@ -248,9 +249,7 @@ def units_upload():
                     rows = resolve_units(store, items, g.principal, prefix="rows", first=2)
                 except UnitsRejected as exc:
                     problems = [_row_problem(fe["field"], fe["message"]) for fe in exc.fields]
-                except ApiError as exc:
-                    if exc.status != 403:
-                        raise
+                except Forbidden as exc:
                     field, _, message = exc.message.partition(": ")
                     problems = [_row_problem(field, f"{message}; nothing was stored")]
                     status = 403
