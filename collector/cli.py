@@ -21,7 +21,7 @@ from collector import default_db_path
 from collector.access_commands import apikey, token, user
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
-from collector.settings import SETTINGS, SettingError
+from collector.service.settings_table import SETTINGS, SettingError
 from collector.store import open_store
 
 
@@ -280,7 +280,7 @@ def units() -> None:
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 def units_import(db_path: Path | None, csv_file) -> None:
     """Import a CSV; if any row is bad, nothing is stored and every bad row is listed."""
-    from collector.output_units import UnitsRejected, parse_csv, resolve_units
+    from collector.service.output_units import UnitsRejected, parse_csv, resolve_units
 
     store = _store(db_path)
     try:
@@ -300,7 +300,7 @@ def units_import(db_path: Path | None, csv_file) -> None:
 @click.option("--from", "start", required=True)
 @click.option("--to", "end", required=True)
 def units_export(db_path: Path | None, start: str, end: str) -> None:
-    from collector.output_units import csv_rows
+    from collector.service.output_units import csv_rows
 
     click.echo(csv_rows(_store(db_path), None, start, end), nl=False)
 

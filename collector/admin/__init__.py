@@ -7,7 +7,7 @@ POST carrying the session's CSRF token and writes an audit entry, and bad
 input re-renders the form naming the field, with nothing stored.
 
 The checks the API makes are the checks made here: settings go through
-`collector.settings`, rules through `shared.payload.Rule`, and the store
+`collector.service.settings_table`, rules through `shared.payload.Rule`, and the store
 methods are the ones the API and the CLI call.
 """
 
@@ -59,6 +59,6 @@ def register(app: Flask) -> None:
     """In any order with the dashboard: `collector.web` gives these pages the
     CSRF token and security headers; the page frame's context is app-wide."""
     # The view modules add their routes to `bp` when imported.
-    from collector.admin import access, audit, devices, people, rules, settings  # noqa: F401
+    from collector.admin import access, audit, devices, people, rules, settings_page  # noqa: F401
 
     app.register_blueprint(bp)

@@ -16,7 +16,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from collector import settings as settings_table
+from collector.service import settings_table as settings_table
 from collector.service.unit_bodies import (
     MyUnit,
     Name,

@@ -1,6 +1,6 @@
 """Output units: record the work completed per function, by form or CSV upload.
 
-Both paths use `collector.output_units`, as the API and the CLI do: every row
+Both paths use `collector.service.output_units`, as the API and the CLI do: every row
 is checked and resolved first, and if any row is bad nothing is stored and
 each bad row is listed by its row number in the file (the header is row 1).
 The page also shows what was recorded in the filtered period, as a chart,
@@ -24,7 +24,8 @@ from collector.dashboard.pages import Chart, Figure, Page
 from collector.dashboard.tables import Column, Table
 from collector.db import get_store
 from collector.metrics.plausibility import implausible_weeks
-from collector.output_units import (
+from collector.service.errors import Forbidden
+from collector.service.output_units import (
     COUNT_FIELDS,
     CSV_COLUMNS,
     UnitsRejected,
@@ -33,7 +34,6 @@ from collector.output_units import (
     parse_csv,
     resolve_units,
 )
-from collector.service.errors import Forbidden
 from collector.store import Store
 from collector.store.accounts import Principal
 from collector.web.sessions import signed_in

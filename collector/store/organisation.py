@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from collector import settings as settings_table
+from collector.service import settings_table as settings_table
 from shared.rules import default_rule_dicts
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from collector.settings import SETTINGS
+from collector.service.settings_table import SETTINGS
 from tests.admin.conftest import post, text_of
 
 

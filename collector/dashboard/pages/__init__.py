@@ -2,7 +2,7 @@
 
 Every page is built the same way: filters from the query string (checked
 against the signed-in user's teams), the report body from
-`collector.reports` (the figures the API returns), then charts and a table
+`collector.service.reports` (the figures the API returns), then charts and a table
 from that body. `/<page>.csv` answers the same table as CSV.
 """
 
