@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from collector.service.settings_table import SETTINGS
-from tests.admin.conftest import post, text_of
+from tests.collector.admin.conftest import post, text_of
 
 
 def last_audit(store) -> dict:

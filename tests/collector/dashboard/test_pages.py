@@ -12,7 +12,7 @@ import pytest
 
 from collector.store import open_store
 from collector.store.aggregates import rebuild
-from tests.dashboard.conftest import PASSWORD
+from tests.collector.dashboard.conftest import PASSWORD
 
 PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload", "units"]
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
