@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.ingest import fill_rollups  # noqa: E402
-from collector import create_app  # noqa: E402
+from collector.app import create_app  # noqa: E402
 from collector.dashboard.filters import last_full_month  # noqa: E402
 from collector.store import open_store  # noqa: E402
 

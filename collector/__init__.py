@@ -1,6 +1,8 @@
 """The Backlight collector: receives content-free summaries, serves reports.
 
-`create_app` reads top to bottom: configuration, database, blueprints.
+Light on purpose: importing `collector.metrics` or `collector.store` must not
+import Flask. The web application is built by `collector.app.create_app`;
+`collector.create_app` still resolves to it, loaded on first use.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
-
-from flask import Flask, jsonify
 
 __version__ = "0.1.0"
 
@@ -29,49 +29,6 @@ def default_db_path() -> str:
     return str(directory / "backlight.db")
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
-    app.config.from_mapping(
-        DATABASE=default_db_path(),
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        JSON_SORT_KEYS=False,
-    )
-    if config:
-        app.config.update(config)
-
-    from collector import db
-
-    db.init_app(app)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _session_secret(app.config["DATABASE"])
-
-    from collector import api
-
-    api.register(app)
-
-    from collector import dashboard
-
-    dashboard.register(app)
-
-    from collector import admin
-
-    admin.register(app)
-
-    from collector.transparency import page as privacy_page
-
-    privacy_page.register(app)
-
-    from collector.api.openapi import document
-
-    @app.get("/api/v1/openapi.json")
-    def openapi():
-        return jsonify(document(__version__))
-
-    return app
-
-
 def _session_secret(database: str) -> str:
     """One secret per database, made on first start, so sessions survive restarts."""
     from collector.store import open_store
@@ -81,3 +38,12 @@ def _session_secret(database: str) -> str:
         return store.session_secret(lambda: secrets.token_hex(32))
     finally:
         store.close()
+
+
+def __getattr__(name: str) -> Any:
+    """`collector.create_app` for entry points and callers of the old path, loaded lazily."""
+    if name == "create_app":
+        from collector.app import create_app
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,11 +10,9 @@ import hmac
 
 from flask import g, request, session
 
-from collector.api.errors import ApiError
 from collector.db import get_store
+from collector.service.errors import Forbidden, NotFound, Unauthorised
 from collector.store import Device, Principal
-
-UNAUTHORISED = {"WWW-Authenticate": 'Bearer realm="backlight"'}
 
 
 def bearer_token() -> str | None:
@@ -29,9 +27,7 @@ def current_device() -> Device:
     token = bearer_token()
     device = get_store().device_by_token(token) if token else None
     if device is None:
-        raise ApiError(
-            401, "unauthorised", "a valid device token is required", headers=UNAUTHORISED
-        )
+        raise Unauthorised("a valid device token is required")
     g.device = device
     return device
 
@@ -52,14 +48,9 @@ def current_principal(role: str = "manager") -> Principal:
         if principal is not None:
             _check_session_csrf()
     if principal is None:
-        raise ApiError(
-            401,
-            "unauthorised",
-            "an API key or a signed-in session is required",
-            headers=UNAUTHORISED,
-        )
+        raise Unauthorised("an API key or a signed-in session is required")
     if role == "admin" and not principal.is_admin:
-        raise ApiError(403, "forbidden", "this needs an admin")
+        raise Forbidden("this needs an admin")
     g.principal = principal
     return principal
 
@@ -72,11 +63,10 @@ def _check_session_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token", "")
     expected = session.get("csrf") or ""
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise ApiError(
-            403,
-            "csrf",
+        raise Forbidden(
             "X-CSRF-Token: a change made with a session cookie needs the page's CSRF token",
             [{"field": "X-CSRF-Token", "message": "missing or wrong"}],
+            code="csrf",
         )
 
 
@@ -93,11 +83,9 @@ def team_scope(principal: Principal, team: str | None) -> tuple[list[int] | None
         return sorted(principal.team_ids), None
     team_id = store.team_id(team)
     if not principal.is_admin and (team_id is None or team_id not in principal.team_ids):
-        raise ApiError(403, "forbidden", f"team {team!r} is not one of yours")
+        raise Forbidden(f"team {team!r} is not one of yours")
     if team_id is None:
-        raise ApiError(
-            404,
-            "not_found",
+        raise NotFound(
             f"team: no team named {team!r}",
             [{"field": "team", "message": "no such team"}],
         )
@@ -115,4 +103,4 @@ def require_client_finance(principal: Principal) -> None:
     """The clients report covers whole clients, so it is not scoped to a manager's
     teams: it is a permission of its own, and without it the answer is 403."""
     if not principal.may_see_client_finance:
-        raise ApiError(403, "forbidden", CLIENT_FINANCE)
+        raise Forbidden(CLIENT_FINANCE)

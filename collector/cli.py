@@ -17,7 +17,7 @@ from collector import jobs
 from collector.access_commands import apikey, token, user
 from collector.cli_options import cli_store as _store
 from collector.cli_options import database_url, db_option
-from collector.settings import SETTINGS, SettingError
+from collector.service.settings_table import SETTINGS, SettingError
 
 
 @click.group()
@@ -70,9 +70,9 @@ def serve(
     """Serve the API and dashboard with waitress (a production WSGI server)."""
     import logging
 
-    from collector import create_app
-    from collector.dashboard.sessions import trusted_proxies
+    from collector.app import create_app
     from collector.http_server import make_server
+    from collector.web.sessions import trusted_proxies
 
     path = database_url(db_path)
     app = create_app({"DATABASE": path})
@@ -229,7 +229,7 @@ def units() -> None:
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 def units_import(db_path: str | None, csv_file) -> None:
     """Import a CSV; if any row is bad, nothing is stored and every bad row is listed."""
-    from collector.output_units import UnitsRejected, parse_csv, resolve_units
+    from collector.service.output_units import UnitsRejected, parse_csv, resolve_units
 
     store = _store(db_path)
     try:
@@ -249,7 +249,7 @@ def units_import(db_path: str | None, csv_file) -> None:
 @click.option("--from", "start", required=True)
 @click.option("--to", "end", required=True)
 def units_export(db_path: str | None, start: str, end: str) -> None:
-    from collector.output_units import csv_rows
+    from collector.service.output_units import csv_rows
 
     click.echo(csv_rows(_store(db_path), None, start, end), nl=False)
 

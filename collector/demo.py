@@ -202,7 +202,7 @@ def fill(
         store.add_user(plan.manager, "manager", DEMO_PASSWORD, [team_ids[plan.name]], plan.clients)
     api_key = store.create_api_key("admin", [], "demo")
 
-    from collector.policy import build
+    from collector.service.agent_policy import build
 
     consent_version = build(store)["consent"]["version"]
     workdays = _workdays(days)

@@ -7,7 +7,7 @@ POST carrying the session's CSRF token and writes an audit entry, and bad
 input re-renders the form naming the field, with nothing stored.
 
 The checks the API makes are the checks made here: settings go through
-`collector.settings`, rules through `shared.payload.Rule`, and the store
+`collector.service.settings_table`, rules through `shared.payload.Rule`, and the store
 methods are the ones the API and the CLI call.
 """
 
@@ -18,8 +18,9 @@ import time
 from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from collector.dashboard import csrf, error_page
-from collector.dashboard.sessions import current_principal, current_user
+from collector.web import csrf
+from collector.web.error_pages import http_error
+from collector.web.sessions import current_principal, current_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,11 +47,7 @@ def _admin_context():
     return {"when": when, "now_epoch": time.time()}
 
 
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    if exc.code and exc.code < 400:
-        return exc
-    return error_page(exc.code or 500, exc.description or exc.name)
+bp.register_error_handler(HTTPException, http_error)
 
 
 @bp.get("/")
@@ -59,9 +56,9 @@ def index():
 
 
 def register(app: Flask) -> None:
-    """After `dashboard.register(app)`: its app-wide hooks give these pages the
-    page frame's context (user, nav, csrf_token) and the security headers."""
+    """In any order with the dashboard: `collector.web` gives these pages the
+    CSRF token and security headers; the page frame's context is app-wide."""
     # The view modules add their routes to `bp` when imported.
-    from collector.admin import access, audit, devices, people, rules, settings  # noqa: F401
+    from collector.admin import access, audit, devices, people, rules, settings_page  # noqa: F401
 
     app.register_blueprint(bp)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from collector.api.errors import ApiError, http_error
+from collector.api.errors import ApiError, from_service, http_error
+from collector.service.errors import ServiceError
 from collector.store import StoreUnavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -14,6 +15,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
     return exc.response()
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    """The logic's refusals (auth, output units) in the API's error shape."""
+    return from_service(exc).response()
 
 
 def register(app: Flask) -> None:

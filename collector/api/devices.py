@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
 
-from collector import policy as policy_mod
 from collector.api import models as m
 from collector.api.endpoint import dump, operation
 from collector.api.errors import ApiError, field_error
 from collector.db import get_store
-from collector.output_units import resolve_my_units
-from collector.reports import default_range
+from collector.service import agent_policy as policy_mod
+from collector.service.output_units import resolve_my_units
+from collector.service.reports import default_range
 from collector.store import BatchIdReused
 from shared.payload import SummaryBatch
 

@@ -6,6 +6,26 @@ from flask import jsonify
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from collector.service.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ServiceError,
+    Unauthorised,
+)
+from collector.service.validation import invalid_fields
+
+#: The status each of the logic's refusals answers with.
+STATUS: dict[type[ServiceError], int] = {
+    Invalid: 400,
+    Unauthorised: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+}
+UNAUTHORISED = {"WWW-Authenticate": 'Bearer realm="backlight"'}
+
 
 class ApiError(Exception):
     def __init__(
@@ -40,24 +60,21 @@ def field_error(field: str, message: str, status: int = 400) -> ApiError:
 
 def from_validation(exc: ValidationError, prefix: str = "") -> ApiError:
     """Name each bad field by its dotted path (``segments.3.category``)."""
-    fields = []
-    for err in exc.errors(include_url=False, include_input=False):
-        loc = [str(p) for p in err["loc"] if not str(p).startswith("function-")]
-        # Model validators report as "field: message" on the model itself.
-        msg = err["msg"].removeprefix("Value error, ")
-        if ": " in msg and loc[-1:] != [msg.split(": ", 1)[0]]:
-            head, tail = msg.split(": ", 1)
-            if head.replace(".", "").replace("_", "").isalnum():
-                loc, msg = [*loc, *head.split(".")], tail
-        path = ".".join(loc) or prefix or "body"
-        if prefix and loc:
-            path = f"{prefix}.{path}"
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field; it is not stored"
-        fields.append({"field": path, "message": msg})
+    fields = invalid_fields(exc, prefix)
     names = ", ".join(f["field"] for f in fields[:5])
     more = f" and {len(fields) - 5} more" if len(fields) > 5 else ""
     return ApiError(400, "invalid_request", f"invalid fields: {names}{more}", fields)
+
+
+def from_service(exc: ServiceError) -> ApiError:
+    """The logic's refusal in the API's one error shape, with its status."""
+    status = 400
+    for kind in type(exc).__mro__:
+        if kind in STATUS:
+            status = STATUS[kind]
+            break
+    headers = UNAUTHORISED if status == 401 else None
+    return ApiError(status, exc.code, exc.message, exc.fields, headers=headers)
 
 
 def http_error(exc: HTTPException) -> ApiError:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from collector import reports
 from collector.api import models as m
 from collector.api.endpoint import operation
 from collector.api.errors import ApiError
 from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
-from collector.output_units import csv_rows, parse_csv, resolve_units
-from collector.settings import SettingConflict, SettingError, json_type_error
+from collector.service import reports
+from collector.service.output_units import csv_rows, parse_csv, resolve_units
+from collector.service.settings_table import SettingConflict, SettingError, json_type_error
 from shared.catalogue import FUNCTION_IDS
 
 from . import bp

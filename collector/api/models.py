@@ -16,12 +16,15 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from collector import settings as settings_table
-from shared.catalogue import FUNCTION_IDS
+from collector.service import settings_table as settings_table
+from collector.service.unit_bodies import (
+    MyUnit,
+    Name,
+    OutputUnit,
+    Request,
+)
 from shared.payload import Category, ClientKey, Rule, whole_number
 
-FunctionId = Literal[FUNCTION_IDS]  # type: ignore[valid-type]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
 Month = Annotated[str, StringConstraints(pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")]
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Amount = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
@@ -49,18 +52,6 @@ RANGE_RULE = (
     " `from` must not be after `to`, and a range covers at most 1100 days; "
     "without `to` the range ends today."
 )
-
-
-#: Output units and corrections are counts (DESIGN §4): whole numbers, never 2.5.
-Count = Annotated[
-    int,
-    Field(ge=0, le=1_000_000_000, description="a whole number >= 0"),
-    BeforeValidator(whole_number),  # 12.0 is a whole number, as JSON Schema reads it
-]
-
-
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Query(BaseModel):
@@ -202,14 +193,6 @@ class MySummary(Response):
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
 
 
-class MyUnit(Request):
-    date: date
-    function: FunctionId
-    units: Count
-    corrections: Count = 0
-    client: ClientKey | None = None
-
-
 class MyUnits(Request):
     items: Annotated[list[MyUnit], Field(min_length=1, max_length=100)]
 
@@ -221,16 +204,6 @@ class Stored(Response):
 
 
 # -- organisation ------------------------------------------------------------
-
-
-class OutputUnit(Request):
-    date: date
-    function: FunctionId
-    units: Count
-    corrections: Count = 0
-    team: Name | None = None
-    employee: Name | None = None
-    client: ClientKey | None = None
 
 
 class OutputUnits(Request):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from collector import reports
 from collector.api import models as m
 from collector.api import report_models as r
 from collector.api.errors import field_error
 from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
+from collector.service import reports
 
 from . import bp
 from .endpoint import operation

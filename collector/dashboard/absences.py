@@ -13,9 +13,9 @@ from datetime import date
 from flask import flash, g, redirect, request, url_for
 
 from collector.dashboard import bp
-from collector.dashboard.sessions import signed_in
 from collector.db import get_store
 from collector.store import Principal, Store
+from collector.web.sessions import signed_in
 
 MAX_DAYS = 366
 

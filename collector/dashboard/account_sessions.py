@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from collector.dashboard import bp
-from collector.dashboard.sessions import current_session_id, current_user, signed_in
 from collector.db import get_store
+from collector.web.sessions import current_session_id, current_user, signed_in
 
 
 def _when(ts: float) -> str:

@@ -24,14 +24,14 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 
 from collector import security
 from collector.dashboard import bp, signin_limits
-from collector.dashboard.sessions import (
+from collector.db import get_store
+from collector.web.sessions import (
     current_session_id,
     current_user,
     sign_in,
     sign_out,
     signed_in,
 )
-from collector.db import get_store
 
 LOCK_AFTER = 5
 LOCK_SECONDS = 15 * 60

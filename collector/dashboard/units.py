@@ -1,6 +1,6 @@
 """Output units: record the work completed per function, by form or CSV upload.
 
-Both paths use `collector.output_units`, as the API and the CLI do: every row
+Both paths use `collector.service.output_units`, as the API and the CLI do: every row
 is checked and resolved first, and if any row is bad nothing is stored and
 each bad row is listed by its row number in the file (the header is row 1).
 The page also shows what was recorded in the filtered period, as a chart,
@@ -15,17 +15,17 @@ from collections import defaultdict
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from collector.api.errors import ApiError, from_validation
+from collector.api.errors import from_validation
 from collector.api.models import OutputUnit
 from collector.dashboard import bp, charts
 from collector.dashboard.filters import Filters, range_filters, team_options
 from collector.dashboard.formatting import short_day
 from collector.dashboard.pages import Chart, Figure, Page
-from collector.dashboard.sessions import signed_in
 from collector.dashboard.tables import Column, Table
 from collector.db import get_store
 from collector.metrics.plausibility import implausible_weeks
-from collector.output_units import (
+from collector.service.errors import Forbidden
+from collector.service.output_units import (
     COUNT_FIELDS,
     CSV_COLUMNS,
     UnitsRejected,
@@ -35,6 +35,7 @@ from collector.output_units import (
     resolve_units,
 )
 from collector.store import Principal, Store
+from collector.web.sessions import signed_in
 from shared.catalogue import functions
 
 INTRO = (
@@ -247,9 +248,7 @@ def units_upload():
                     rows = resolve_units(store, items, g.principal, prefix="rows", first=2)
                 except UnitsRejected as exc:
                     problems = [_row_problem(fe["field"], fe["message"]) for fe in exc.fields]
-                except ApiError as exc:
-                    if exc.status != 403:
-                        raise
+                except Forbidden as exc:
                     field, _, message = exc.message.partition(": ")
                     problems = [_row_problem(field, f"{message}; nothing was stored")]
                     status = 403

@@ -1,6 +1,6 @@
 """The metrics of DESIGN §4 as plain functions over plain data.
 
-Nothing here touches the database or Flask: `collector.reports` reads the
+Nothing here touches the database or Flask: `collector.service.reports` reads the
 store and hands these functions numbers, so every definition can be tested
 against the seed's worked examples on its own.
 """

@@ -47,7 +47,7 @@ def audit(collector, action: str, target: str) -> list[dict]:
 def org(tmp_path_factory):
     """Users are made through the store (setup, not what is tested), quickly. These
     tests fail many sign-ins from 127.0.0.1 on purpose, so the per-address limit
-    (tested in tests/dashboard/test_signin_limits.py) is set out of their way."""
+    (tested in tests/collector/dashboard/test_signin_limits.py) is set out of their way."""
     server = _make(
         tmp_path_factory.mktemp("accounts"), env={"BACKLIGHT_LOGIN_ADDRESS_FAILURES": "1000"}
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import requests
 
-from collector.settings import SETTINGS
+from collector.service.settings_table import SETTINGS
 from collector.transparency.documents import dpia, works_agreement
 from collector.transparency.facts import privacy_facts
 from collector.transparency.page import storage_description

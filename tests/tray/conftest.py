@@ -74,7 +74,7 @@ class FakeClock:
 
 def real_consent_text(individual: bool = False) -> str:
     """The collector's own wording, so the tests read what employees read."""
-    from collector.policy import consent_text
+    from collector.service.agent_policy import consent_text
 
     return consent_text(
         {

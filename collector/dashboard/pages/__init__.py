@@ -2,7 +2,7 @@
 
 Every page is built the same way: filters from the query string (checked
 against the signed-in user's teams), the report body from
-`collector.reports` (the figures the API returns), then charts and a table
+`collector.service.reports` (the figures the API returns), then charts and a table
 from that body. `/<page>.csv` answers the same table as CSV.
 """
 
@@ -17,11 +17,11 @@ from markupsafe import Markup
 
 from collector.dashboard import bp
 from collector.dashboard.filters import Filters, month_filters, range_filters, team_options
-from collector.dashboard.sessions import signed_in
 from collector.dashboard.tables import Table, csv_response
 from collector.db import get_store
 from collector.metrics import suppression
 from collector.store import Principal, Store
+from collector.web.sessions import signed_in
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collector import reports
 from collector.auth import require_client_finance
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import hours, money, share
 from collector.dashboard.pages import Chart, Figure, Page
 from collector.dashboard.tables import Column, Table
+from collector.service import reports
 from collector.store import Principal, Store
 
 INTRO = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from collector import reports
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import money, per_unit, share, short_day
@@ -16,7 +15,8 @@ from collector.dashboard.pages import (
     no_data_message,
 )
 from collector.dashboard.tables import Column, Table
-from collector.report_weeks import totals_note
+from collector.service import reports
+from collector.service.report_weeks import totals_note
 from collector.store import Principal, Store
 from shared.catalogue import functions
 

@@ -3,12 +3,12 @@ recovery as a range), the money, task switches, and the seed's advice."""
 
 from __future__ import annotations
 
-from collector import reports
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import count, hours, minutes, money, num, share, short_day
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
+from collector.service import reports
 from collector.store import Principal, Store
 
 INTRO = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from collector import reports
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import hours, num, short_day
@@ -17,7 +16,8 @@ from collector.dashboard.pages import (
     no_data_message,
 )
 from collector.dashboard.tables import Column, Table
-from collector.report_weeks import totals_note
+from collector.service import reports
+from collector.service.report_weeks import totals_note
 from collector.store import Principal, Store
 from shared.catalogue import category_name
 

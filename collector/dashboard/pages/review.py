@@ -3,12 +3,12 @@ efficiency decline; and the one function to improve next."""
 
 from __future__ import annotations
 
-from collector import reports
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import hours, money, month_name, per_unit, share
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
+from collector.service import reports
 from collector.store import Principal, Store
 
 INTRO = (

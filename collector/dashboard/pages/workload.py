@@ -6,13 +6,13 @@ reports; otherwise the page shows the distribution and counts per status.
 
 from __future__ import annotations
 
-from collector import reports
 from collector.dashboard import absences, charts
 from collector.dashboard.filters import Filters
 from collector.dashboard.formatting import count, hours, num, share
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
 from collector.metrics.workload import OVERLOAD, UNUSED
+from collector.service import reports
 from collector.store import Principal, Store
 
 INTRO = (

@@ -10,7 +10,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from collector import settings as settings_table
+from collector.service import settings_table
 from collector.store.sqlite.sql import now_iso
 from shared.rules import default_rule_dicts
 

@@ -3,7 +3,7 @@
 import pytest
 
 from collector.metrics import UnitTotals, time_per_unit
-from collector.settings import defaults, quality_limits
+from collector.service.settings_table import defaults, quality_limits
 
 LIMITS = quality_limits(defaults())
 

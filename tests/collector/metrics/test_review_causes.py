@@ -3,7 +3,7 @@
 import pytest
 
 from collector.metrics import UnitTotals, monthly_review, time_per_unit
-from collector.settings import defaults, quality_limits
+from collector.service.settings_table import defaults, quality_limits
 
 
 def rows(hours, units, corrections=None):

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 
-from tests.dashboard.conftest import PASSWORD, SCREENSHOTS
+from tests.collector.dashboard.conftest import PASSWORD, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

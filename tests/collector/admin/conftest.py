@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from collector import create_app
-from collector.dashboard.sessions import SECRET_KEY
+from collector.app import create_app
 from collector.store import open_store
+from collector.web.sessions import SECRET_KEY
 
 PASSWORD = "correct horse battery"
 CSRF = "test-csrf-token-0123456789"

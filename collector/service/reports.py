@@ -22,8 +22,8 @@ from collector.metrics import (
     workload,
 )
 from collector.metrics.workload import available_workdays
-from collector.report_weeks import WeekParts, hidden_group, week_parts
-from collector.settings import quality_limits
+from collector.service.report_weeks import WeekParts, hidden_group, week_parts
+from collector.service.settings_table import quality_limits
 from collector.store import Store
 
 

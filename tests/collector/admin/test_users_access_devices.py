@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from collector import security
-from tests.admin.conftest import PASSWORD, post, text_of
+from tests.collector.admin.conftest import PASSWORD, post, text_of
 
 
 def last_audit(store) -> dict:
@@ -77,7 +77,7 @@ def test_last_active_admin_cannot_be_disabled(admin, store):
 
 
 def test_with_two_admins_one_may_go_but_not_yourself(app, admin, store):
-    from tests.admin.conftest import sign_in
+    from tests.collector.admin.conftest import sign_in
 
     store.add_user("ada", "admin", PASSWORD, [])
     ada_client = app.test_client()

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from collector import demo_volumes, reports
+from collector import demo_volumes
 from collector.metrics.plausibility import implausible_weeks
+from collector.service import reports
 from collector.store import open_store
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from collector.settings import SETTINGS
-from tests.admin.conftest import post, text_of
+from collector.service.settings_table import SETTINGS
+from tests.collector.admin.conftest import post, text_of
 
 
 def last_audit(store) -> dict:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from collector.api.errors import ApiError, from_validation
-from collector.api.models import MyUnit, OutputUnit
+from collector.service.errors import Forbidden, Invalid
+from collector.service.unit_bodies import MyUnit, OutputUnit
+from collector.service.validation import invalid_fields
 from collector.spreadsheet_csv import write_csv
 
 if TYPE_CHECKING:
@@ -45,11 +46,11 @@ def corrections_limit(function: str, units: int, operation_size: int) -> int:
     return units * operation_size if function == "payroll" else units
 
 
-class UnitsRejected(ApiError):
+class UnitsRejected(Invalid):
     def __init__(self, fields: list[dict]):
         shown = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
         more = f" (and {len(fields) - 3} more)" if len(fields) > 3 else ""
-        super().__init__(400, "invalid_request", f"nothing was stored: {shown}{more}", fields)
+        super().__init__(f"nothing was stored: {shown}{more}", fields)
 
 
 def _resolve(
@@ -89,7 +90,7 @@ def _resolve(
         if team_id is None:
             errors.append({"field": f"{where}.team", "message": "managers record units for a team"})
         elif team_id not in principal.team_ids:
-            raise ApiError(403, "forbidden", f"{where}.team: not one of your teams")
+            raise Forbidden(f"{where}.team: not one of your teams")
     if errors:
         return None, errors
     return {
@@ -181,7 +182,7 @@ def parse_csv(text: str) -> list[OutputUnit]:
         try:
             items.append(OutputUnit.model_validate(data, strict=False))
         except ValidationError as exc:
-            errors += from_validation(exc, prefix=f"rows.{n}").fields
+            errors += invalid_fields(exc, prefix=f"rows.{n}")
     if errors:
         raise UnitsRejected(errors)
     if not items:

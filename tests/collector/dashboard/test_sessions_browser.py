@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.dashboard.conftest import SCREENSHOTS
+from tests.collector.dashboard.conftest import SCREENSHOTS
 from tests.fixtures.collector_server import CollectorServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.conftest import CSRF, post
+from tests.collector.admin.conftest import CSRF, post
 
 PAGES = [
     "/admin/",
@@ -153,7 +153,7 @@ FINANCE = [
 
 @pytest.fixture
 def finance_setup(app, store):
-    from tests.admin.conftest import sign_in
+    from tests.collector.admin.conftest import sign_in
 
     ops = store.team_id("ops")
     store.add_user("fiona", "manager", "fiona's long password", [ops], client_finance=True)
@@ -203,7 +203,7 @@ def test_client_finance_matrix(app, store, finance_setup, role, allowed, method,
 
 
 def test_client_finance_is_granted_and_withdrawn_on_the_users_page(admin, store, app):
-    from tests.admin.conftest import sign_in
+    from tests.collector.admin.conftest import sign_in
 
     maria = store.user_by_name("maria")
     client = app.test_client()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from collector import create_app
+from collector.app import create_app
 from tests.fixtures.collector_server import CLI, CollectorServer, run_cli
 from tests.fixtures.screenshots import SCREENSHOTS  # noqa: F401 - test_browser.py reads it here
 

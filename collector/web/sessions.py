@@ -29,9 +29,9 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from collector.dashboard.user_agents import summary as user_agent_summary
 from collector.db import get_store
 from collector.store import Principal
+from collector.web.user_agents import summary as user_agent_summary
 
 SESSION_HOURS = 12
 SESSION_IDLE_MINUTES = 120

@@ -12,7 +12,7 @@ import pytest
 
 from collector.store import open_store
 from collector.store.sqlite.rollups import rebuild
-from tests.dashboard.conftest import PASSWORD
+from tests.collector.dashboard.conftest import PASSWORD
 
 PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload", "units"]
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -287,7 +287,7 @@ def test_units_csv_upload_with_errors_stores_nothing(client, db):
     )
     assert r.status_code == 400
     # Rows 3 and 4 fail to parse; row 5 (more corrections than units) is checked
-    # once every row parses (collector.output_units checks in two passes).
+    # once every row parses (collector.service.output_units checks in two passes).
     for n in (3, 4, 6):
         assert f"row {n}" in r.text
     assert "not a whole number" in r.text  # row 6: units are counts

@@ -1,6 +1,6 @@
 """Settings: the organisation-wide keys of DESIGN §4 and §5.
 
-Values are checked by `collector.settings`, the table the API and the CLI
+Values are checked by `collector.service.settings_table`, the table the API and the CLI
 check against: every field is checked, each bad one is named, and one bad
 value means nothing is saved.
 """
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
 
-from collector import settings as table
 from collector.admin import bp
 from collector.admin.forms import FormErrors, audit
 from collector.db import get_store
+from collector.service import settings_table as table
 from shared.catalogue import FUNCTION_IDS, functions
 
 
