@@ -19,6 +19,7 @@ import click
 
 from collector import default_db_path
 from collector.access_commands import apikey, token, user
+from collector.backup import backup_command, restore_command
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
 from collector.settings import SETTINGS, SettingError
@@ -63,6 +64,12 @@ def main() -> None:
     type=click.FloatRange(1, 3600),
     help="Seconds a whole request (headers and body) may take to arrive.",
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    help="text (default) or json, one object a line; or $BACKLIGHT_LOG_FORMAT.",
+)
 def serve(
     db_path: Path | None,
     host: str,
@@ -71,16 +78,23 @@ def serve(
     connection_limit: int,
     header_timeout: float,
     request_timeout: float,
+    log_format: str | None,
 ) -> None:
     """Serve the API and dashboard with waitress (a production WSGI server)."""
-    import logging
-
     from collector import create_app
+    from collector.backup import hold_while_serving
     from collector.dashboard.sessions import trusted_proxies
     from collector.http_server import make_server
+    from collector.observability import logs
+
+    try:
+        log_format = logs.chosen_format(log_format)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="BACKLIGHT_LOG_FORMAT") from None
 
     path = str(db_path or default_db_path())
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    hold_while_serving(Path(path))
     app = create_app({"DATABASE": path})
     # Everything made at start lives as long as the process. Frozen, the
     # collector's full passes skip it; a 500-segment batch allocates enough
@@ -88,7 +102,7 @@ def serve(
     gc.freeze()
     threading.Thread(target=_purge_daily, args=(path,), daemon=True, name="retention").start()
     threading.Thread(target=_settle_often, args=(path,), daemon=True, name="settle").start()
-    logging.basicConfig()
+    logs.configure(log_format)
     server = make_server(
         app,
         host,
@@ -99,7 +113,7 @@ def serve(
         request_timeout_s=request_timeout,
         trust_proxy_headers=trusted_proxies(app) > 0,
     )
-    click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
+    logs.SERVER.info("Backlight collector on http://%s:%d/ (database %s)", host, port, path)
     server.run()
 
 
@@ -305,7 +319,7 @@ def units_export(db_path: Path | None, start: str, end: str) -> None:
     click.echo(csv_rows(_store(db_path), None, start, end), nl=False)
 
 
-for _group in (user, token, apikey):
+for _group in (user, token, apikey, backup_command, restore_command):
     main.add_command(_group)
 
 

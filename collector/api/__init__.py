@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from collector.api.errors import ApiError, http_error
+from collector.storage_full import is_storage_full, storage_full_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -40,6 +41,8 @@ def register(app: Flask) -> None:
         """A full disk or a long lock is the server's trouble, not the input's:
         503 tells agents to keep the batch and try again later."""
         app.logger.error("storage unavailable on %s %s: %s", request.method, request.path, exc)
+        if is_storage_full(exc):
+            return storage_full_response(request.path.startswith("/api/"))
         message = "storage is unavailable for now; retry later"
         if request.path.startswith("/api/"):
             resp = ApiError(503, "unavailable", message).response()

@@ -20,6 +20,7 @@ from collector.store.absences import AbsencesMixin
 from collector.store.accounts import AccountsMixin
 from collector.store.admin import AdminMixin
 from collector.store.dashboard import DashboardMixin
+from collector.store.health import HealthMixin
 from collector.store.ingest import IngestMixin
 from collector.store.interruptions import InterruptionsMixin
 from collector.store.organisation import OrganisationMixin
@@ -61,6 +62,7 @@ class Store(
     AbsencesMixin,
     UsersMixin,
     WebSessionsMixin,
+    HealthMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)

@@ -4,7 +4,7 @@ A real collector process keeps its database on a small tmpfs. A batch with
 one interruption is posted and the disk filled at once, so its person-day
 waits in the interruption backlog (the background settle fails on the full
 disk). Then `/me/summary`, every report of the API and every dashboard page
-answer 200 with the right figures; a write answers 503 with a JSON error and
+answer 200 with the right figures; a write answers 507 `storage_full` with a JSON error and
 `Retry-After`; and once space is freed, writes work again and the settle
 thread catches up.
 """
@@ -143,8 +143,8 @@ def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):
             pytest.fail("the settle thread always ran before the disk was full")
 
         refused = server.api("POST", "/summaries", device, json=_interrupted(5))
-        assert refused.status_code == 503, refused.text
-        assert refused.json()["error"] == "unavailable"
+        assert refused.status_code == 507, refused.text
+        assert refused.json()["error"] == "storage_full"
         assert refused.headers["Retry-After"].isdigit()
 
         _assert_reads_answer(server, device, session, days_ago)
