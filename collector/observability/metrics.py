@@ -41,6 +41,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+from werkzeug.exceptions import HTTPException
 
 from collector.observability.logs import route_of_request
 
@@ -119,7 +120,10 @@ def _count_ingest(m: Metrics, response: Response) -> None:
         m.segments.labels("stored").inc(int(body.get("accepted") or 0))
         return
     m.batches.labels("refused").inc()
-    sent = request.get_json(silent=True)
+    try:  # the body as the view saw it; a body too large was never read
+        sent = request.get_json(silent=True)
+    except HTTPException:
+        return
     segments = sent.get("segments") if isinstance(sent, dict) else None
     if isinstance(segments, list):
         m.segments.labels("refused").inc(len(segments))

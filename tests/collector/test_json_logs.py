@@ -50,14 +50,14 @@ def _access(records: list[dict], request_id: str) -> dict:
 
 @pytest.mark.parametrize("how", ["option", "env"])
 def test_json_lines_name_the_request_and_never_its_content(tmp_path: Path, how: str):
-    args, env = (["--log-format", "json"], None) if how == "option" else ([], None)
-    if how == "env":
-        env = {"BACKLIGHT_LOG_FORMAT": "json"}
+    args = ["--log-format", "json"] if how == "option" else []
+    env = {"BACKLIGHT_LOG_FORMAT": "json"} if how == "env" else None
     server = _server(tmp_path, args, env)
     try:
         device = server.enroll("ana")
         body = batch(plan(day_at(1, 9), [("payroll", 20), ("communication", 4)], app="sapgui"))
-        r = server.api("POST", "/summaries", device, json=body, headers={"X-Request-Id": "trace-42"})
+        traced = {"X-Request-Id": "trace-42"}
+        r = server.api("POST", "/summaries", device, json=body, headers=traced)
         assert r.status_code == 200 and r.headers["X-Request-Id"] == "trace-42"
         insane = server.api("GET", "/health", headers={"X-Request-Id": "no spaces <allowed>"})
         made = insane.headers["X-Request-Id"]
