@@ -31,6 +31,7 @@ import click
 
 from collector import default_db_path
 from collector.cli_options import db_option
+from collector.store.integrity import integrity_problems
 
 #: Tables without which a file is not a Backlight database.
 _REQUIRED_TABLES = {"batches", "segments", "rollups", "settings", "devices"}
@@ -93,9 +94,9 @@ def _counts(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def _check(conn: sqlite3.Connection, what: str) -> None:
-    result = conn.execute("PRAGMA integrity_check").fetchall()
-    if [tuple(r) for r in result] != [("ok",)]:
-        raise RestoreRefused(f"{what} fails its integrity check: {result[:3]}")
+    problems = integrity_problems(conn)
+    if problems:
+        raise RestoreRefused(f"{what} fails its integrity check: {problems[:3]}")
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables >= _REQUIRED_TABLES:
         raise RestoreRefused(f"{what} is not a Backlight database")

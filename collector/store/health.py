@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 #: Below this a batch of 500 segments (and its WAL frames) may not fit.
 MIN_FREE_BYTES = 4 * 1024 * 1024
-LOCK_WAIT_S = 5.0
+LOCK_WAIT_S = 3.0
 
 
 class HealthMixin:
@@ -36,6 +36,9 @@ class HealthMixin:
             return "the database file is not writable by the collector"
         if self.conn.in_transaction or not self._write_lock.acquire(timeout=LOCK_WAIT_S):
             return f"the database is busy: no write lock within {LOCK_WAIT_S:.0f} s"
+        # Another process's writer (a CLI command) may hold the file: wait for
+        # it as long as a load balancer's probe would, not the store's 30 s.
+        self.conn.execute(f"PRAGMA busy_timeout={int(LOCK_WAIT_S * 1000)}")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -44,8 +47,13 @@ class HealthMixin:
                 )
             finally:
                 self.conn.rollback()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return f"the database is busy: another writer held it for {LOCK_WAIT_S:.0f} s"
+            return f"a test write failed: {exc}"
         except sqlite3.Error as exc:
             return f"a test write failed: {exc}"
         finally:
+            self.conn.execute("PRAGMA busy_timeout=30000")
             self._write_lock.release()
         return None
