@@ -23,6 +23,7 @@ from collector.store.dashboard import DashboardMixin
 from collector.store.ingest import IngestMixin
 from collector.store.interruptions import InterruptionsMixin
 from collector.store.organisation import OrganisationMixin
+from collector.store.person_data import PersonDataMixin
 from collector.store.queries import QueriesMixin
 from collector.store.schema import migrations
 from collector.store.users import UsersMixin
@@ -61,6 +62,7 @@ class Store(
     AbsencesMixin,
     UsersMixin,
     WebSessionsMixin,
+    PersonDataMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)
