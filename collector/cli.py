@@ -22,6 +22,7 @@ from collector.access_commands import apikey, token, user
 from collector.backup import backup_command, restore_command
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
+from collector.person_commands import person
 from collector.settings import SETTINGS, SettingError
 from collector.store import open_store
 
@@ -319,7 +320,7 @@ def units_export(db_path: Path | None, start: str, end: str) -> None:
     click.echo(csv_rows(_store(db_path), None, start, end), nl=False)
 
 
-for _group in (user, token, apikey, backup_command, restore_command):
+for _group in (user, token, apikey, person, backup_command, restore_command):
     main.add_command(_group)
 
 

@@ -24,6 +24,7 @@ from collector.store.health import HealthMixin
 from collector.store.ingest import IngestMixin
 from collector.store.interruptions import InterruptionsMixin
 from collector.store.organisation import OrganisationMixin
+from collector.store.person_data import PersonDataMixin
 from collector.store.queries import QueriesMixin
 from collector.store.schema import migrations
 from collector.store.users import UsersMixin
@@ -63,6 +64,7 @@ class Store(
     UsersMixin,
     WebSessionsMixin,
     HealthMixin,
+    PersonDataMixin,
 ):
     def __init__(self, path: str | Path):
         self.path = str(path)
