@@ -11,13 +11,9 @@ thread catches up.
 
 from __future__ import annotations
 
-import errno
-import os
 import sqlite3
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +21,7 @@ import requests
 
 from tests.collector.batches import batch, day_at, plan
 from tests.fixtures.collector_server import CollectorServer, run_cli, web_sign_in
-from tests.fixtures.requirements import missing
+from tests.fixtures.small_disk import fill, small_disk  # noqa: F401 (fixture)
 
 pytestmark = [
     pytest.mark.slow,
@@ -44,39 +40,6 @@ API_REPORTS = [
     "/reports/uncategorised?from={day}&to={day}",
 ]
 PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload"]
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        missing(f"a tmpfs mount ({done.stderr.strip()})", "run the tests as root")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    """Write a file until the disk refuses another byte."""
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
-        for size in (1 << 20, 4096, 1):
-            try:
-                while os.write(fd, b"\0" * size):
-                    pass
-            except OSError as e:
-                assert e.errno == errno.ENOSPC, e
-    finally:
-        os.close(fd)
-    return filler
 
 
 def _backlog(db: Path) -> int:
@@ -125,7 +88,7 @@ def _interrupted(days_ago: int) -> dict:
     )
 
 
-def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):
+def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):  # noqa: F811
     server = _start(small_disk)
     try:
         device = server.enroll("ana")
@@ -135,7 +98,7 @@ def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):
         for days_ago in (1, 2, 3):
             r = server.api("POST", "/summaries", device, json=_interrupted(days_ago))
             assert r.status_code == 200, r.text
-            filler = _fill(small_disk)
+            filler = fill(small_disk)
             if _backlog(server.db):
                 break
             filler.unlink()
