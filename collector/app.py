@@ -31,8 +31,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _session_secret(app.config["DATABASE"])
 
-    from collector import api
+    from collector import api, observability, rate_limits
 
+    observability.register(app)
+    rate_limits.register(app)
     api.register(app)
 
     from collector import web

@@ -15,9 +15,12 @@ import click
 
 from collector import jobs
 from collector.access_commands import apikey, token, user
+from collector.backup_commands import backup_command, restore_command
 from collector.cli_options import cli_store as _store
 from collector.cli_options import database_url, db_option
+from collector.person_commands import person
 from collector.service.settings_table import SETTINGS, SettingError
+from collector.store import StoreError
 
 
 @click.group()
@@ -58,6 +61,12 @@ def main() -> None:
     type=click.FloatRange(1, 3600),
     help="Seconds a whole request (headers and body) may take to arrive.",
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    help="text (default) or json, one object a line; or $BACKLIGHT_LOG_FORMAT.",
+)
 def serve(
     db_path: str | None,
     host: str,
@@ -66,22 +75,32 @@ def serve(
     connection_limit: int,
     header_timeout: float,
     request_timeout: float,
+    log_format: str | None,
 ) -> None:
     """Serve the API and dashboard with waitress (a production WSGI server)."""
-    import logging
-
     from collector.app import create_app
     from collector.http_server import make_server
+    from collector.observability import logs
+    from collector.store import hold_while_serving
     from collector.web.sessions import trusted_proxies
 
+    try:
+        log_format = logs.chosen_format(log_format)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="BACKLIGHT_LOG_FORMAT") from None
+
     path = database_url(db_path)
+    try:
+        hold_while_serving(path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     app = create_app({"DATABASE": path})
     # Everything made at start lives as long as the process. Frozen, the
     # collector's full passes skip it; a 500-segment batch allocates enough
     # to trigger several, and they were a tenth of its time.
     gc.freeze()
     jobs.start(path)
-    logging.basicConfig()
+    logs.configure(log_format)
     server = make_server(
         app,
         host,
@@ -92,7 +111,7 @@ def serve(
         request_timeout_s=request_timeout,
         trust_proxy_headers=trusted_proxies(app) > 0,
     )
-    click.echo(f"Backlight collector on http://{host}:{port}/ (database {path})", err=True)
+    logs.SERVER.info("Backlight collector on http://%s:%d/ (database %s)", host, port, path)
     server.run()
 
 
@@ -254,7 +273,7 @@ def units_export(db_path: str | None, start: str, end: str) -> None:
     click.echo(csv_rows(_store(db_path), None, start, end), nl=False)
 
 
-for _group in (user, token, apikey):
+for _group in (user, token, apikey, person, backup_command, restore_command):
     main.add_command(_group)
 
 

@@ -17,10 +17,11 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QRect, QSocketNotifier, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QSystemTrayIcon
 
 from agent.config import AlreadyRunning, Paths
 from agent.core import AgentCore
@@ -33,6 +34,7 @@ from agent.tray.consent_window import ConsentWindow
 from agent.tray.instance import SingleInstance, ask_running_to_show, server_name
 from agent.tray.log_work import LogWorkDialog
 from agent.tray.menu import TrayMenu
+from agent.tray.my_data import MyData, default_path
 from agent.tray.my_day import MyDayWindow
 from agent.tray.screenshots import Shooter
 from agent.tray.status_window import StatusWindow
@@ -90,6 +92,9 @@ class TrayApp(QObject):
         m.log_work.triggered.connect(self.show_log_work)
         m.client.triggered.connect(self.show_client_picker)
         m.collected.triggered.connect(self.show_collected)
+        self.my_data = MyData(core, self)
+        self.my_data.done.connect(self.notify)
+        m.my_data.triggered.connect(self.download_my_data)
         m.consent.triggered.connect(self._consent_action)
         m.quit.triggered.connect(self.quit)
         m.aboutToShow.connect(self._menu_shown)
@@ -208,7 +213,7 @@ class TrayApp(QObject):
     def confirm_withdraw(self) -> None:
         """The menu's "Withdraw consent": asks first, withdraws only on yes."""
         if self.withdraw_box is None:
-            self.withdraw_box = WithdrawConfirm(self.withdraw)
+            self.withdraw_box = WithdrawConfirm(self.withdraw, on_erase=self.withdraw_and_erase)
         self.withdraw_box.ask()
 
     def withdraw(self) -> None:
@@ -218,6 +223,18 @@ class TrayApp(QObject):
             return
         self.bridge.refresh()
         self.notify("Consent withdrawn: tracking stopped. Nothing more is recorded.")
+
+    def withdraw_and_erase(self) -> None:
+        """Tracking stops first, so nothing new is sent after the erasure."""
+        self.withdraw()
+        self.my_data.erase()
+
+    def download_my_data(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            None, "Save my data", str(default_path()), "Zip files (*.zip)"
+        )
+        if path:
+            self.my_data.download(Path(path))
 
     def _consent_action(self) -> None:
         if self.bridge.state.consent == "granted":

@@ -36,6 +36,7 @@ class TrayMenu(QMenu):
         self.client = self.addAction("Current client…")
         self.addSeparator()
         self.collected = self.addAction("What is collected…")
+        self.my_data = self.addAction("Download my data…")
         self.consent = self.addAction("Withdraw consent")
         self.addSeparator()
         self.quit = self.addAction("Quit Backlight")

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from collector.api.errors import ApiError, from_service, http_error
 from collector.service.errors import ServiceError
+from collector.storage_full import is_storage_full, storage_full_response
 from collector.store import StoreUnavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -26,7 +27,7 @@ def _service_error(exc: ServiceError):
 def register(app: Flask) -> None:
     # The route modules add their operations to `bp` on first import; importing
     # them here, not at the top, lets them use modules that need `api.errors`.
-    from collector.api import absences, devices, manage, reports  # noqa: F401
+    from collector.api import absences, devices, manage, my_data, reports  # noqa: F401
 
     app.register_blueprint(bp)
 
@@ -46,6 +47,8 @@ def register(app: Flask) -> None:
         """A full disk or a long lock is the server's trouble, not the input's:
         503 tells agents to keep the batch and try again later."""
         app.logger.error("storage unavailable on %s %s: %s", request.method, request.path, exc)
+        if is_storage_full(exc):
+            return storage_full_response(request.path.startswith("/api/"))
         message = "storage is unavailable for now; retry later"
         if request.path.startswith("/api/"):
             resp = ApiError(503, "unavailable", message).response()

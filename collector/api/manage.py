@@ -283,12 +283,18 @@ def list_teams(principal):
     tag="meta",
     auth_as="none",
     responses={200: m.Health},
+    errors=(503,),
 )
 def health(_caller):
+    """503 `unavailable` names the reason when the database cannot take a write."""
     from collector import __version__
 
+    problem = get_store().write_problem()
+    if problem:
+        raise ApiError(503, "unavailable", f"database not writable: {problem}")
     return {
         "status": "ok",
+        "database": "writable",
         "version": __version__,
         "schema_pending": get_store().pending_migrations(),
     }

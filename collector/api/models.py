@@ -312,6 +312,8 @@ class Health(Response):
     """The collector is up and its database answers."""
 
     status: str
+    #: "writable": a test write and the free space both passed (store/health.py).
+    database: str
     version: str
     schema_pending: list[str]
 

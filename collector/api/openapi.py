@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from collector.api.endpoint import OPERATIONS, Operation
+from collector.rate_limits import LIMITED_PATHS
 
 REF = "#/components/schemas/{model}"
 
@@ -39,6 +40,9 @@ ERRORS = {
     409: "Conflicts with what is stored; `error` says how (`batch_id_reused`, ...) and "
     "`fields` names the field",
     415: "Body is not JSON",
+    429: "Too many requests; wait `Retry-After` seconds (collector/rate_limits.py)",
+    503: "Unavailable for now (the database cannot take a write); retry later",
+    507: "The collector's disk is full (`storage_full`); nothing was stored; retry later",
 }
 
 
@@ -113,6 +117,10 @@ def _operation(op: Operation, refs: dict, defs: dict) -> dict:
     if op.body is None:
         codes -= {413, 415}
     codes |= set(op.errors)
+    if op.method in ("post", "put", "patch", "delete"):
+        codes.add(507)
+    if op.rule in LIMITED_PATHS and op.method == "post":
+        codes.add(429)
     for code in sorted(codes):
         doc["responses"].setdefault(
             str(code),

@@ -10,23 +10,29 @@ from collector.store.base import DayCounter, Store
 from collector.store.errors import (
     BatchIdReused,
     Conflict,
+    StorageFull,
     StoreError,
     StoreUnavailable,
     UnknownBackend,
 )
-from collector.store.records import Device, Principal
+from collector.store.records import Copied, Device, Principal
 
 __all__ = [
     "BatchIdReused",
     "Conflict",
+    "Copied",
     "DayCounter",
     "Device",
     "Principal",
+    "StorageFull",
     "Store",
     "StoreError",
     "StoreUnavailable",
     "UnknownBackend",
+    "backup",
+    "hold_while_serving",
     "open_store",
+    "restore",
     "sqlite_path",
 ]
 
@@ -62,3 +68,26 @@ def open_store(
     from collector.store.sqlite import open_sqlite
 
     return open_sqlite(path, migrate, count_day)
+
+
+# -- Copies of a whole database (the `backup` and `restore` commands) -------
+def backup(url: str | Path, target: Path) -> Copied:
+    """Copy the live database to `target`, consistent as of one commit."""
+    from collector.store.sqlite import backup as sqlite_backup
+
+    return sqlite_backup.backup(Path(sqlite_path(url)), target)
+
+
+def restore(source: Path, url: str | Path) -> tuple[Copied, Path | None]:
+    """Replace the database by the backup at `source` (no collector may serve
+    it); returns what was restored and where the replaced one was kept."""
+    from collector.store.sqlite import backup as sqlite_backup
+
+    return sqlite_backup.restore(source, Path(sqlite_path(url)))
+
+
+def hold_while_serving(url: str | Path) -> None:
+    """Called by `serve`: no restore may replace the database while it runs."""
+    from collector.store.sqlite import backup as sqlite_backup
+
+    sqlite_backup.hold_while_serving(Path(sqlite_path(url)))

@@ -246,3 +246,31 @@ class Store(AccessStore):
     def weekly_people(
         self, team_ids: list[int] | None, start: str, end: str, at_least: int | None = None
     ) -> dict[str, int]: ...
+
+    # -- Health --------------------------------------------------------------
+    @abstractmethod
+    def write_problem(self) -> str | None:
+        """None when a write would succeed now; otherwise why not, for /health."""
+
+    @abstractmethod
+    def recount_backlog(self) -> int:
+        """Person-days waiting for their interruption recount (for /metrics)."""
+
+    # -- One person's data (the employee's rights) ------------------------------
+    @abstractmethod
+    def people_named(self, name: str) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def person_of_device(self, device_id: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    def person_export(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Everything held about one person, a list of rows per table, from one snapshot."""
+
+    @abstractmethod
+    def person_erase(self, person_id: int, actor: str, ip: str = "") -> dict[str, int]:
+        """Remove one person in one transaction; rows removed per table."""
+
+    @abstractmethod
+    def wipe_free_space(self) -> None:
+        """Leave no byte of deleted rows in the database's files."""

@@ -17,6 +17,11 @@ class StoreUnavailable(StoreError):
     held too long, a server that does not answer. Retrying later may work."""
 
 
+class StorageFull(StoreUnavailable):
+    """The disk under the database is full; the write was rolled back whole.
+    Answered 507 (collector/storage_full.py) so operators see the cause."""
+
+
 class Conflict(StoreError):
     """The write contradicts what is stored already; nothing was written."""
 

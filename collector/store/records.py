@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,13 @@ class Principal:
     @property
     def label(self) -> str:
         return f"{self.kind}:{self.name}"
+
+
+@dataclass
+class Copied:
+    """A whole-database copy made by `backup` or `restore`, and what it holds."""
+
+    path: Path
+    bytes: int
+    batches: int
+    segments: int

@@ -4,20 +4,16 @@ A real collector process keeps its database on a small tmpfs. A batch with
 one interruption is posted and the disk filled at once, so its person-day
 waits in the interruption backlog (the background settle fails on the full
 disk). Then `/me/summary`, every report of the API and every dashboard page
-answer 200 with the right figures; a write answers 503 with a JSON error and
+answer 200 with the right figures; a write answers 507 `storage_full` with a JSON error and
 `Retry-After`; and once space is freed, writes work again and the settle
 thread catches up.
 """
 
 from __future__ import annotations
 
-import errno
-import os
 import sqlite3
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +21,7 @@ import requests
 
 from tests.collector.batches import batch, day_at, plan
 from tests.fixtures.collector_server import CollectorServer, run_cli, web_sign_in
-from tests.fixtures.requirements import missing
+from tests.fixtures.small_disk import fill, small_disk  # noqa: F401 (fixture)
 
 pytestmark = [
     pytest.mark.slow,
@@ -44,39 +40,6 @@ API_REPORTS = [
     "/reports/uncategorised?from={day}&to={day}",
 ]
 PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload"]
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        missing(f"a tmpfs mount ({done.stderr.strip()})", "run the tests as root")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    """Write a file until the disk refuses another byte."""
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
-        for size in (1 << 20, 4096, 1):
-            try:
-                while os.write(fd, b"\0" * size):
-                    pass
-            except OSError as e:
-                assert e.errno == errno.ENOSPC, e
-    finally:
-        os.close(fd)
-    return filler
 
 
 def _backlog(db: Path) -> int:
@@ -125,7 +88,7 @@ def _interrupted(days_ago: int) -> dict:
     )
 
 
-def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):
+def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):  # noqa: F811
     server = _start(small_disk)
     try:
         device = server.enroll("ana")
@@ -135,7 +98,7 @@ def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):
         for days_ago in (1, 2, 3):
             r = server.api("POST", "/summaries", device, json=_interrupted(days_ago))
             assert r.status_code == 200, r.text
-            filler = _fill(small_disk)
+            filler = fill(small_disk)
             if _backlog(server.db):
                 break
             filler.unlink()
@@ -143,8 +106,8 @@ def test_reads_answer_on_a_full_disk_and_writes_recover(small_disk: Path):
             pytest.fail("the settle thread always ran before the disk was full")
 
         refused = server.api("POST", "/summaries", device, json=_interrupted(5))
-        assert refused.status_code == 503, refused.text
-        assert refused.json()["error"] == "unavailable"
+        assert refused.status_code == 507, refused.text
+        assert refused.json()["error"] == "storage_full"
         assert refused.headers["Retry-After"].isdigit()
 
         _assert_reads_answer(server, device, session, days_ago)

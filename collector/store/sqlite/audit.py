@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from collector.store.sqlite.sql import now_iso
 
 if TYPE_CHECKING:
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 log = logging.getLogger(__name__)
 

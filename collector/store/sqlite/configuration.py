@@ -15,7 +15,7 @@ from collector.store.sqlite.sql import now_iso
 from shared.rules import default_rule_dicts
 
 if TYPE_CHECKING:
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collector.store.records import Device
 from collector.store.sqlite.sql import in_list, now_iso
 
 if TYPE_CHECKING:
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 log = logging.getLogger(__name__)
 

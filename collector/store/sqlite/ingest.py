@@ -26,7 +26,7 @@ from shared.payload import SummaryBatch
 
 if TYPE_CHECKING:
     from collector.store.records import Device
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 DAY_S = 86_400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()

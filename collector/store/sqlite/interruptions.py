@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from collector.store.sqlite.sql import in_list
 
 if TYPE_CHECKING:
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 #: Person-days recounted per transaction, so a long backlog never holds the
 #: write lock (and the agents' uploads behind it) for long.
@@ -40,6 +40,9 @@ class InterruptionsMixin:
             "INSERT OR IGNORE INTO interruption_backlog (person_id, team_id, day) VALUES (?, ?, ?)",
             [(person_id, team_id, d) for d in days],
         )
+
+    def recount_backlog(self: Store) -> int:
+        return int(self.one("SELECT COUNT(*) FROM interruption_backlog")[0])
 
     def settle_interruptions(self: Store) -> int:
         """Recount every marked person-day; returns how many were recounted."""

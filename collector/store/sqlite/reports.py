@@ -12,7 +12,7 @@ from collector.store.sqlite.sql import in_list
 from shared.catalogue import FUNCTION_IDS
 
 if TYPE_CHECKING:
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 
 class QueriesMixin:

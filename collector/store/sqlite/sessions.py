@@ -17,7 +17,7 @@ from collector import security
 from collector.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 #: last_seen is written at most this often per session: a page view is a
 #: read, and must not turn into a write per request.

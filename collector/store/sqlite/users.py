@@ -16,7 +16,7 @@ from collector.store.records import Principal
 from collector.store.sqlite.sql import now_iso
 
 if TYPE_CHECKING:
-    from collector.store.sqlite.store import SqliteStore as Store
+    from collector.store.sqlite.connection import SqliteConnection as Store
 
 log = logging.getLogger(__name__)
 
