@@ -1,4 +1,4 @@
-"""`backlight-collector`: the operator's commands (DESIGN §8).
+"""`backlight-collector`: the operator's commands (docs/design.md §8).
 
 Every command takes --db, falling back to $BACKLIGHT_DB, then to the
 per-user data directory. Commands that print a secret print it alone on
@@ -189,7 +189,7 @@ def team_list(db_path: str | None) -> None:
 
 @main.group()
 def settings() -> None:
-    """Organisation settings (DESIGN §4)."""
+    """Organisation settings (docs/design.md §4)."""
 
 
 @settings.command("set")

@@ -233,7 +233,7 @@ def fill(
     away: list[dict] = []
     for n, (device, person) in enumerate(devices, 1):
         for day in workdays:
-            if rng.random() < 0.04:  # a day of leave: recorded, with no reason (DESIGN §5)
+            if rng.random() < 0.04:  # a day of leave: recorded, with no reason (docs/design.md §5)
                 away.append(
                     {
                         "person_id": device.person_id,

@@ -2,7 +2,7 @@
 
 Waitress reads requests in one event loop and hands only complete ones to its
 worker threads, so a slow client costs a connection, not a thread. What its
-defaults get wrong for a collector is the connection side (DESIGN §6): at
+defaults get wrong for a collector is the connection side (docs/design.md §6): at
 most 100 connections, each kept while it sends a byte within two minutes, so
 100 clients sending a header byte a second (slowloris) shut everyone else
 out. Here:

@@ -1,4 +1,4 @@
-"""The employee's rights over their own data (DESIGN §5): a copy of everything
+"""The employee's rights over their own data (docs/design.md §5): a copy of everything
 held about them, and erasure. The API, the CLI and the admin page all call
 these, so the three cannot differ in what they hand out or remove."""
 

@@ -4,7 +4,7 @@ People open these files in a spreadsheet, and a spreadsheet runs a cell that
 begins with `=`, `+`, `-` or `@` as a formula (tab and carriage return are
 read past, so they lead to the same). A team or employee name is typed by
 someone else, so a text cell that begins with one of these gets a `'` prefix
-(DESIGN §6): the spreadsheet then shows the text instead of running it.
+(docs/design.md §6): the spreadsheet then shows the text instead of running it.
 
 Numbers are exempt: a value that is a Python int or float is written as the
 number it is, so a negative figure stays a number a spreadsheet can sum.

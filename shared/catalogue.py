@@ -87,7 +87,7 @@ EXTRA_CATEGORY_IDS: tuple[str, ...] = tuple(extra_categories())
 CATEGORY_IDS: tuple[str, ...] = FUNCTION_IDS + EXTRA_CATEGORY_IDS
 
 #: Switching from a work function to one of these and back is an interruption
-#: (DESIGN §4); ``other_work`` and ``uncategorised`` are not.
+#: (docs/design.md §4); ``other_work`` and ``uncategorised`` are not.
 AWAY_CATEGORIES: frozenset[str] = frozenset({"communication", "meetings", "non_work"})
 
 

@@ -1,4 +1,4 @@
-"""The wire payloads both sides agree on (DESIGN §3), as pydantic models.
+"""The wire payloads both sides agree on (docs/design.md §3), as pydantic models.
 
 The agent builds these, the collector validates them, and the collector's
 OpenAPI document is generated from them: one definition, three uses.

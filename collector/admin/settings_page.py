@@ -1,4 +1,4 @@
-"""Settings: the organisation-wide keys of DESIGN §4 and §5.
+"""Settings: the organisation-wide keys of docs/design.md §4 and §5.
 
 Values are checked by `collector.service.settings_table`, the table the API and the CLI
 check against: every field is checked, each bad one is named, and one bad

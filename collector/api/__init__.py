@@ -1,4 +1,4 @@
-"""API v1: the JSON interface agents, scripts and the dashboard use (DESIGN §3)."""
+"""API v1: the JSON interface agents, scripts and the dashboard use (docs/design.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Absences by API: a person and a date range, never a reason (DESIGN §3).
+"""Absences by API: a person and a date range, never a reason (docs/design.md §3).
 
 A manager records absences only for people of their own teams; everything
 in a request is checked first and one bad item stores nothing.

@@ -211,7 +211,7 @@ class OutputUnits(Request):
 
 
 class Absence(Request):
-    """Days a person was away. No reason: it could be health data (DESIGN §5)."""
+    """Days a person was away. No reason: it could be health data (docs/design.md §5)."""
 
     employee: Name
     team: Name | None = Field(default=None, description="Needed when the name is in several teams")
@@ -283,7 +283,7 @@ class RulesIn(Request):
 
 
 class SettingsOut(Response):
-    """Organisation settings (DESIGN §4 keys)."""
+    """Organisation settings (docs/design.md §4 keys)."""
 
     settings: dict[str, Any]
 

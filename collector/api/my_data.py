@@ -1,5 +1,5 @@
 """What a device's own person may ask for: a copy of their data, and erasure
-(DESIGN §5, "The employee's rights"). Answers only ever hold the caller's
+(docs/design.md §5, "The employee's rights"). Answers only ever hold the caller's
 own person, found from the device token, never from a name in the request."""
 
 from __future__ import annotations

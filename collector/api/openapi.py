@@ -152,7 +152,7 @@ def document(version: str) -> dict:
             "title": "Backlight collector API",
             "version": version,
             "description": "Content-free desktop summaries in; per-function reports out. "
-            "See DESIGN §3. Times are ISO 8601 with offset; figures are not rounded.",
+            "See docs/design.md §3. Times are ISO 8601 with offset; figures are not rounded.",
         },
         "servers": [{"url": "/"}],
         "paths": paths,

@@ -1,4 +1,4 @@
-"""Report bodies (DESIGN §3). A group too small to show answers `Suppressed`
+"""Report bodies (docs/design.md §3). A group too small to show answers `Suppressed`
 in place of its figures, never zeros."""
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ class ReviewRow(Response):
     error_rate: float | None
     cause: Literal[
         "not_comparable", "efficiency_decline", "volume_spike", "improved", "slower", "steady"
-    ] = Field(description="First match, in this order (DESIGN §4)")
+    ] = Field(description="First match, in this order (docs/design.md §4)")
 
 
 class Focus(Response):

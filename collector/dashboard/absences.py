@@ -1,6 +1,6 @@
 """Absences on the workload page: a manager records the days a person of
 their team was away, and removes them. There is no reason field: a reason
-such as sickness is health data the product must not hold (DESIGN §5).
+such as sickness is health data the product must not hold (docs/design.md §5).
 
 The form posts here and comes back to the workload page; the API
 (`POST /absences`) checks the same things.

@@ -1,4 +1,4 @@
-"""The metrics of DESIGN §4 as plain functions over plain data.
+"""The metrics of docs/design.md §4 as plain functions over plain data.
 
 Nothing here touches the database or Flask: `collector.service.reports` reads the
 store and hands these functions numbers, so every definition can be tested

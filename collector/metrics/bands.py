@@ -8,7 +8,7 @@ from shared.catalogue import Benchmark
 
 Band = Literal["efficient", "reasonable", "watch", "slow", "below_quality"]
 
-#: Bands that put money at stake and ask for the seed's fix (DESIGN §4).
+#: Bands that put money at stake and ask for the seed's fix (docs/design.md §4).
 NEEDS_ATTENTION: frozenset[str] = frozenset({"watch", "slow", "below_quality"})
 
 

@@ -1,4 +1,4 @@
-"""Interruptions and task switches from a person's segments (DESIGN §4).
+"""Interruptions and task switches from a person's segments (docs/design.md §4).
 
 An interruption: on a work function F for at least ``min_focus_s``, then on
 communication, meetings or non-work for at most ``max_away_s``, then back on

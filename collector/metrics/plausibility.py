@@ -1,4 +1,4 @@
-"""Weekly unit counts that cannot fit the operation (DESIGN §4, weekly basis).
+"""Weekly unit counts that cannot fit the operation (docs/design.md §4, weekly basis).
 
 A per-unit figure divides hours by a count; a count that is too large makes
 any process look fast. These bounds come from how the work is done: one

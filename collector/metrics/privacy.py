@@ -1,4 +1,4 @@
-"""The minimum group rule (DESIGN §5)."""
+"""The minimum group rule (docs/design.md §5)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Seed 001 asks of every function whose time rose: "was it a volume spike or
 an efficiency decline?". So the review compares hours, units and hours per
-unit, and names the cause in the contract's order (DESIGN §4).
+unit, and names the cause in the contract's order (docs/design.md §4).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 #: A change of hours per unit within this share is "steady", not a trend.
 STEADY = 0.02
-#: A change above this share is large enough to name a cause (DESIGN §4).
+#: A change above this share is large enough to name a cause (docs/design.md §4).
 MATERIAL = 0.10
 
 
@@ -23,7 +23,7 @@ def _change(now: float | None, before: float | None) -> float | None:
 
 
 def cause(units: int, previous_units: int, hours_change: float | None, change: float | None) -> str:
-    """First match of DESIGN §4's list; `units_change` is taken from the units."""
+    """First match of docs/design.md §4's list; `units_change` is taken from the units."""
     if units <= 0 or previous_units <= 0 or change is None:
         return "not_comparable"
     # Counts compare exactly: 11 units after 10 is +10%, not 10.000000000000009%.

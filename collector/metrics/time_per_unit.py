@@ -1,4 +1,4 @@
-"""Hours per output unit per function, with quality, weekly basis and money (DESIGN §4)."""
+"""Hours per output unit per function, with quality, weekly basis and money (docs/design.md §4)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collector.metrics.bands import NEEDS_ATTENTION, band
 from collector.metrics.fixes import seed_fix
 from shared.catalogue import Benchmark, functions
 
-#: The limit for a function with no `quality.limits` entry given (DESIGN §4).
+#: The limit for a function with no `quality.limits` entry given (docs/design.md §4).
 DEFAULT_QUALITY_LIMIT = 0.05
 
 

@@ -1,4 +1,4 @@
-"""Workload balance across people, against the hours they were available (DESIGN §4).
+"""Workload balance across people, against the hours they were available (docs/design.md §4).
 
 Seed 003 plans with shrinkage (breaks, meetings away from the desk,
 training) and seed 004 asks that nobody be marked idle for time they were

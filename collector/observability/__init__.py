@@ -1,5 +1,5 @@
 """What an operator watches: request ids and logs, Prometheus metrics, and the
-database health check (DESIGN §6, issue 13 "Operations").
+database health check (docs/design.md §6, issue 13 "Operations").
 
 `register(app)` wires all of it into `create_app` in one line. Request ids
 come first, so every later hook and log line can name the request.

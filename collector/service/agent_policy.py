@@ -7,7 +7,7 @@ from collector.transparency.facts import kept_for, who_sees
 
 
 def consent_text(settings: dict) -> str:
-    """Plain words, from the organisation's own settings (DESIGN §5). The
+    """Plain words, from the organisation's own settings (docs/design.md §5). The
     sentences on who sees what and how long things are kept come from
     ``collector.transparency.facts``, which the ``/privacy`` page uses too.
     Any change to the wording here is a new consent version: every employee

@@ -42,7 +42,7 @@ def parse_count(text: str) -> int:
 
 def corrections_limit(function: str, units: int, operation_size: int) -> int:
     """Corrections count units, except payroll's, which count paychecks
-    (DESIGN §4): at most pay cycles x the people paid each cycle."""
+    (docs/design.md §4): at most pay cycles x the people paid each cycle."""
     return units * operation_size if function == "payroll" else units
 
 

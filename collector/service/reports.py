@@ -294,7 +294,7 @@ def workload_report(
 
 def organisation_holidays(store: Store, start: date, end: date) -> set[date]:
     """The organisation's holidays in the period: none until the Deferred-work
-    issue's holiday list lands; it counts for everyone here (DESIGN §4)."""
+    issue's holiday list lands; it counts for everyone here (docs/design.md §4)."""
     lister = getattr(store, "holidays", None)
     return set(lister(start.isoformat(), end.isoformat())) if lister else set()
 

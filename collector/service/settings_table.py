@@ -1,4 +1,4 @@
-"""Organisation-wide settings (DESIGN §4): their keys, defaults and limits.
+"""Organisation-wide settings (docs/design.md §4): their keys, defaults and limits.
 
 The keys are part of the contract, so they are declared once here and both
 the CLI (`settings set`) and the admin API validate against this table.
@@ -12,7 +12,7 @@ from typing import Any
 
 from shared.catalogue import FUNCTION_IDS
 
-#: `quality.limits.FUNCTION` (DESIGN §4): the highest error rate a function may
+#: `quality.limits.FUNCTION` (docs/design.md §4): the highest error rate a function may
 #: have before its band is `below_quality`.
 QUALITY_PREFIX = "quality.limits."
 #: Seed 001's only figure: "payroll errors exceed 2%" (of paychecks).

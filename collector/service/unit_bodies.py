@@ -19,7 +19,7 @@ from shared.payload import ClientKey, whole_number
 FunctionId = Literal[FUNCTION_IDS]  # type: ignore[valid-type]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
 
-#: Output units and corrections are counts (DESIGN §4): whole numbers, never 2.5.
+#: Output units and corrections are counts (docs/design.md §4): whole numbers, never 2.5.
 Count = Annotated[
     int,
     Field(ge=0, le=1_000_000_000, description="a whole number >= 0"),

@@ -1,4 +1,4 @@
-"""What is held, in plain words (DESIGN §5): one source of facts for the
+"""What is held, in plain words (docs/design.md §5): one source of facts for the
 consent text, the public ``/privacy`` page and the works-council documents.
 
 They are generated from the live settings, rules and role table rather than

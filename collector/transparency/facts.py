@@ -25,7 +25,7 @@ READ_ON_WORKSTATION = (
     ("Seconds since your last input", "to stop counting when you are away"),
 )
 
-#: What a batch carries to the collector (DESIGN §3, a segment).
+#: What a batch carries to the collector (docs/design.md §3, a segment).
 SENT = (
     "start and end of each stretch of time",
     "the work function it counted towards (or communication, meetings, other work, "

@@ -2,7 +2,7 @@
 
 The agent's tests need answers the real collector gives only when something
 is wrong (500, 503, a lost response, a revoked token), on cue. This server
-follows the wire contract (DESIGN §3): it validates summary batches with the
+follows the wire contract (docs/design.md §3): it validates summary batches with the
 shared pydantic model, stores each batch_id once, answers 403
 ``consent_required`` without a grant, and serves the policy with an ETag.
 ``script`` queues one-off answers per path, e.g. ``{"/summaries": [500]}``.

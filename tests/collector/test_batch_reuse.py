@@ -1,6 +1,6 @@
 """A reused batch_id: the same batch is a harmless retry, another body is a 409.
 
-Against a real collector process (DESIGN §3 ingest rules): a retry as the
+Against a real collector process (docs/design.md §3 ingest rules): a retry as the
 agent sends it (new `sent_at`, times spelled another way) answers 200
 `duplicate`; the same id with other content answers 409 `batch_id_reused`
 and stores nothing; another device may use the same id.

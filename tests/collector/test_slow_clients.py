@@ -1,4 +1,4 @@
-"""Slow clients cannot stop the collector answering (DESIGN §6).
+"""Slow clients cannot stop the collector answering (docs/design.md §6).
 
 A real collector process and a real slowloris client: 500 connections, each
 sending a request line and then one header byte a second, never finishing.

@@ -1,4 +1,4 @@
-"""The report pages: one per report of DESIGN §3, each a chart and its table.
+"""The report pages: one per report of docs/design.md §3, each a chart and its table.
 
 Every page is built the same way: filters from the query string (checked
 against the signed-in user's teams), the report body from

@@ -104,7 +104,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     tpu = reports.time_per_unit_report(store, f.team_ids, f.team, start, end)
     # From the same totals as the headline: hidden weeks count in both or in neither.
     function_hours = sum(r["hours"] for r in tpu.get("functions", []))
-    # Below quality first (DESIGN §4: never shown as fine), then slow, then watch.
+    # Below quality first (docs/design.md §4: never shown as fine), then slow, then watch.
     order = {"below_quality": 0, "slow": 1, "watch": 2}
     flagged = [
         r["name"]

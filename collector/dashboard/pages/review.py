@@ -16,7 +16,7 @@ INTRO = (
     "month. Where time rose, was it a volume spike (more units, about the same time each) or an "
     "efficiency decline (more time each, for about the same units)?"
 )
-#: In the contract's order (DESIGN §4), with a colour and a word for each.
+#: In the contract's order (docs/design.md §4), with a colour and a word for each.
 CAUSES = {
     "not_comparable": ("not comparable", "#5b6474"),
     "efficiency_decline": ("efficiency decline", "#a32020"),

@@ -1,4 +1,4 @@
-"""Absences: a person and a date range, never a reason (DESIGN §3, §4)."""
+"""Absences: a person and a date range, never a reason (docs/design.md §3, §4)."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ class ApiKeysMixin:
         """Record that a key was used (at most once a minute per key, to spare writes).
 
         Best effort: a report asked for with an API key is a read, and reads
-        work on a full or read-only disk (DESIGN §6), so a note that cannot be
+        work on a full or read-only disk (docs/design.md §6), so a note that cannot be
         written is skipped."""
         now = datetime.now(UTC)
         minute_ago = (now - timedelta(minutes=1)).isoformat(timespec="seconds")

@@ -2,7 +2,7 @@
 
 A retry must stay harmless (200, `duplicate`), but the same id with other
 segments is a bug on the agent's side, and answering "duplicate" would let it
-throw that data away believing it stored (DESIGN §3: 409 `batch_id_reused`).
+throw that data away believing it stored (docs/design.md §3: 409 `batch_id_reused`).
 
 The digest is over the validated content in a canonical form, not the raw
 bytes: the agent re-serialises a batch on every retry and stamps a new

@@ -175,7 +175,7 @@ class IngestMixin:
         )
 
     def purge_before(self: Store, cutoff: datetime) -> dict[str, int]:
-        """Retention: drop personal data older than the cutoff (DESIGN §5)."""
+        """Retention: drop personal data older than the cutoff (docs/design.md §5)."""
         day = cutoff.date().isoformat()
         with self.write() as c:
             counts = {

@@ -8,7 +8,7 @@ it came, and was the larger half of the write path. Instead, ingest marks the
 `settle_interruptions` recounts the marked days later: a background thread
 in `serve` does it every few seconds.
 
-Reads never write (DESIGN §6: a report works on a full or read-only disk),
+Reads never write (docs/design.md §6: a report works on a full or read-only disk),
 so a query does not settle; it recounts the days still marked in memory
 (`unsettled_changes`, `unsettled_person_counts`) and adds the change to what
 is stored, so a report never shows a stale count either. The backlog is a

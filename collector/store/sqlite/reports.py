@@ -1,5 +1,5 @@
 """Read-only queries behind the reports. They read rollups, never raw segments,
-so their cost grows with people x days, not with events (DESIGN §7); long
+so their cost grows with people x days, not with events (docs/design.md §7); long
 ranges read the monthly and per-team levels (rollups.py)."""
 
 from __future__ import annotations

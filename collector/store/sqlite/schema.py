@@ -233,7 +233,7 @@ def m003_coarser_rollups(db: Database) -> None:
     """Monthly per-person rollups and per-team daily totals.
 
     A year of daily rollups for a thousand people is two million rows; the
-    reports that span months read these instead (DESIGN §7: report cost grows
+    reports that span months read these instead (docs/design.md §7: report cost grows
     with people x days — here with people x months and teams x days).
     """
     from collector.store.sqlite.rollups import rebuild
@@ -311,7 +311,7 @@ def m005_batch_digest(db: Database) -> None:
 
 @migrations()
 def m006_sessions(db: Database) -> None:
-    """Dashboard sessions on the server: signing out ends them (DESIGN §6).
+    """Dashboard sessions on the server: signing out ends them (docs/design.md §6).
 
     Only the hash of the cookie's secret is kept. Times are Unix seconds, as
     users.locked_until, so expiry is one comparison.
@@ -368,7 +368,7 @@ def m007_user_disabled(db: Database) -> None:
 
 @migrations()
 def m008_integer_units(db: Database) -> None:
-    """Output units and corrections are counts (DESIGN §4); older releases
+    """Output units and corrections are counts (docs/design.md §4); older releases
     accepted 2.5. Round the fractional rows, say how many, then store whole
     numbers only.
 
@@ -390,10 +390,10 @@ def m008_integer_units(db: Database) -> None:
 
 @migrations()
 def m009_absences(db: Database) -> None:
-    """Days a person was away, for available hours (DESIGN §4 Workload).
+    """Days a person was away, for available hours (docs/design.md §4 Workload).
 
     There is no reason column on purpose: a reason such as sickness is
-    health data the product must not hold (seed 004; DESIGN §5).
+    health data the product must not hold (seed 004; docs/design.md §5).
     """
     db.executescript(
         """

@@ -1,4 +1,4 @@
-"""Absences and available hours through the real API (DESIGN §3, §4 Workload)."""
+"""Absences and available hours through the real API (docs/design.md §3, §4 Workload)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Counts and quality through the real API (DESIGN §4: output units are
+"""Counts and quality through the real API (docs/design.md §4: output units are
 counts; payroll's error rate per paycheck; the below_quality band)."""
 
 from __future__ import annotations

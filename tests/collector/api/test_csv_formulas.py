@@ -1,4 +1,4 @@
-"""Every CSV the collector writes neutralises spreadsheet formulas (DESIGN §6).
+"""Every CSV the collector writes neutralises spreadsheet formulas (docs/design.md §6).
 
 Names typed by someone else (teams, employees, clients) that start a formula
 come out with a `'` prefix in the units export of the page, of the API and of

@@ -1,4 +1,4 @@
-"""Interruption detection and cost (DESIGN §4, seed 001)."""
+"""Interruption detection and cost (docs/design.md §4, seed 001)."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Quality in every verdict, the weekly basis and money at stake, by hand (DESIGN §4)."""
+"""Quality in every verdict, the weekly basis and money at stake, by hand (docs/design.md §4)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Workload against available hours, net of shrinkage (DESIGN §4), by hand."""
+"""Workload against available hours, net of shrinkage (docs/design.md §4), by hand."""
 
 from datetime import date
 
