@@ -62,6 +62,6 @@ def register(app: Flask) -> None:
     """After `dashboard.register(app)`: its app-wide hooks give these pages the
     page frame's context (user, nav, csrf_token) and the security headers."""
     # The view modules add their routes to `bp` when imported.
-    from collector.admin import access, audit, devices, people, rules, settings  # noqa: F401
+    from collector.admin import access, audit, devices, people, person_rights, rules, settings  # noqa: F401,E501
 
     app.register_blueprint(bp)

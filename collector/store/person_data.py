@@ -54,6 +54,17 @@ class PersonDataMixin:
             (name,),
         )
 
+    def person_of_device(self: Store, device_id: str) -> dict[str, Any] | None:
+        """The person a device belongs to: the admin page lists devices, and
+        acts on the person behind the row it was clicked on."""
+        rows = _rows(
+            self.conn,
+            "SELECT p.id, p.name, t.name AS team FROM devices d "
+            "JOIN people p ON p.id = d.person_id JOIN teams t ON t.id = p.team_id WHERE d.id = ?",
+            (device_id,),
+        )
+        return rows[0] if rows else None
+
     def person_export(self: Store, person_id: int) -> dict[str, list[dict[str, Any]]]:
         """Everything held about one person, one list of rows per table, read in
         one snapshot so the tables agree with each other."""
