@@ -49,7 +49,9 @@ def export_cmd(db_path: Path | None, name: str, team: str | None, zip_path: Path
         click.echo(f"wrote {zip_path}", err=True)
     else:
         click.echo(json.dumps(person_rights.export(store, person_id), indent=2, default=str))
-    store.audit(f"cli:{getpass.getuser()}", "person.export", "", {})
+    # Whose data left is named (an erasure later scrubs it), as on the admin page.
+    team_name = next(p["team"] for p in store.people_named(name) if p["id"] == person_id)
+    store.audit(f"cli:{getpass.getuser()}", "person.export", name, {"team": team_name})
 
 
 @person.command("erase")

@@ -17,11 +17,10 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QRect, QSocketNotifier, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication, QFileDialog, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agent.config import AlreadyRunning, Paths
 from agent.core import AgentCore
@@ -34,7 +33,7 @@ from agent.tray.consent_window import ConsentWindow
 from agent.tray.instance import SingleInstance, ask_running_to_show, server_name
 from agent.tray.log_work import LogWorkDialog
 from agent.tray.menu import TrayMenu
-from agent.tray.my_data import MyData, default_path
+from agent.tray.my_data import MyData, ask_where
 from agent.tray.my_day import MyDayWindow
 from agent.tray.screenshots import Shooter
 from agent.tray.status_window import StatusWindow
@@ -230,11 +229,9 @@ class TrayApp(QObject):
         self.my_data.erase()
 
     def download_my_data(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            None, "Save my data", str(default_path()), "Zip files (*.zip)"
-        )
-        if path:
-            self.my_data.download(Path(path))
+        path = ask_where(self.shooter)
+        if path is not None:
+            self.my_data.download(path)
 
     def _consent_action(self) -> None:
         if self.bridge.state.consent == "granted":

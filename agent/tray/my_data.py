@@ -9,35 +9,80 @@ the outcome by a signal.
 
 from __future__ import annotations
 
+import io
+import os
 import threading
+import zipfile
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from agent.core import AgentCore
+from agent.tray.screenshots import Shooter
 from agent.uploader import HttpError, Unreachable
 
 
 def default_path(today: date | None = None) -> Path:
-    """Where the copy goes unless the employee picks another place."""
+    """Where the copy goes unless the employee picks another place: Downloads,
+    or the home folder on a desktop without one (a save dialog proposing a
+    folder that does not exist would open somewhere else instead)."""
     day = (today or date.today()).isoformat()
-    return Path.home() / "Downloads" / f"backlight-my-data-{day}.zip"
+    downloads = Path.home() / "Downloads"
+    folder = downloads if downloads.is_dir() else Path.home()
+    return folder / f"backlight-my-data-{day}.zip"
+
+
+def ask_where(shooter: Shooter) -> Path | None:
+    """The save dialog, proposing ``default_path()``; None if the employee cancels.
+
+    The dialog is modal, so the screenshot hook (tray-my-data.png) is armed
+    before it opens and finds it as the active modal window when it fires."""
+
+    def area():
+        dialog = QApplication.activeModalWidget()
+        return dialog.frameGeometry() if dialog is not None else None
+
+    shooter.later("tray-my-data.png", area)
+    path, _ = QFileDialog.getSaveFileName(
+        None, "Save my data", str(default_path()), "Zip files (*.zip)"
+    )
+    return Path(path) if path else None
+
+
+class IncompleteExport(OSError):
+    """The collector's answer was not a whole zip (a cut connection, a proxy page)."""
 
 
 def download_my_data(core: AgentCore, path: Path) -> Path:
     """Save the collector's zip of everything it holds about this person.
 
-    Written to a temporary name and renamed, so an interrupted download never
-    leaves a half zip under the name the employee was told."""
+    The answer is checked to be a whole zip, written to a temporary name,
+    flushed to disk and renamed, so neither a cut download nor a crash nor a
+    full disk leaves a half file under the name the employee is told; a failed
+    write removes its ``.part``."""
     client = core.uploader.client
     if client is None:
         raise Unreachable("this computer is not enrolled")
     body = client.call("GET", "/me/export.zip", timeout=60).content
+    try:
+        whole = zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+    except zipfile.BadZipFile:
+        whole = False
+    if not whole:
+        raise IncompleteExport("the collector's answer was not a whole zip file")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(body)
-    partial.replace(path)
+    try:
+        with open(partial, "wb") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return path
 
 

@@ -59,6 +59,14 @@ def register(app: Flask) -> None:
     """In any order with the dashboard: `collector.web` gives these pages the
     CSRF token and security headers; the page frame's context is app-wide."""
     # The view modules add their routes to `bp` when imported.
-    from collector.admin import access, audit, devices, people, rules, settings_page  # noqa: F401
+    from collector.admin import (  # noqa: F401
+        access,
+        audit,
+        devices,
+        people,
+        person_rights,
+        rules,
+        settings_page,
+    )
 
     app.register_blueprint(bp)

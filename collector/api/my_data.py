@@ -36,6 +36,10 @@ class Erased(ResponseModel):
     removed: dict[str, int]
 
 
+#: A person's whole data: no cache on the way may keep a copy.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
 @operation(
     bp,
     "/me/export",
@@ -47,7 +51,7 @@ class Erased(ResponseModel):
 )
 def my_export(device):
     """The person's data as JSON; nobody else's rows are ever read."""
-    return person_rights.export(get_store(), device.person_id)
+    return person_rights.export(get_store(), device.person_id), 200, NO_STORE
 
 
 @operation(
@@ -67,7 +71,7 @@ def my_export_zip(device):
     return Response(
         body,
         mimetype="application/zip",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
+        headers={"Content-Disposition": f"attachment; filename={name}", **NO_STORE},
     )
 
 

@@ -89,6 +89,7 @@ def test_export_holds_the_person_and_nobody_else(collector):
     for name, other in ((ERASED, KEPT), (KEPT, ERASED)):
         r = collector.api("GET", "/me/export", tokens[name])
         assert r.status_code == 200, r.text
+        assert r.headers["Cache-Control"] == "no-store"
         tables = r.json()["tables"]
         assert [p["name"] for p in tables["person"]] == [name]
         person_id = tables["person"][0]["id"]
@@ -102,6 +103,7 @@ def test_export_holds_the_person_and_nobody_else(collector):
 
         z = collector.api("GET", "/me/export.zip", tokens[name])
         assert z.status_code == 200 and z.headers["Content-Type"] == "application/zip"
+        assert z.headers["Cache-Control"] == "no-store"
         with zipfile.ZipFile(io.BytesIO(z.content)) as zf:
             assert json.loads(zf.read("export.json"))["tables"]["person"][0]["name"] == name
             seg_csv = zf.read("segments.csv").decode()

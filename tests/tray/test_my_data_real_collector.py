@@ -3,6 +3,7 @@ collector process, through the same calls the tray's worker thread makes."""
 
 from __future__ import annotations
 
+import errno
 import json
 import time
 import zipfile
@@ -10,6 +11,7 @@ import zipfile
 import pytest
 
 from agent.uploader import HttpError
+from tests.fixtures.small_disk import fill, small_disk  # noqa: F401
 from tests.tray.test_me_endpoints_real_collector import core, wait_for  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -53,3 +55,23 @@ def test_stop_and_erase_removes_the_person(core, collector, tmp_path):  # noqa: 
         assert store.people_named("dana") == []
     finally:
         store.close()
+
+
+def test_a_full_disk_leaves_no_part_and_no_half_zip(core, collector, small_disk):  # noqa: F811
+    """The download fails with the disk's own error, and leaves nothing behind
+    under either name; with room again, the same call saves the whole zip."""
+    from agent.tray.my_data import download_my_data
+
+    core.grant_consent()
+    target = small_disk / "mine.zip"
+    ballast = fill(small_disk)
+    with pytest.raises(OSError) as err:
+        download_my_data(core, target)
+    assert err.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in small_disk.iterdir()) == ["ballast"]
+    ballast.unlink()
+    assert download_my_data(core, target) == target
+    with zipfile.ZipFile(target) as zf:
+        assert zf.testzip() is None
+        assert json.loads(zf.read("export.json"))["tables"]["person"][0]["name"] == "dana"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["mine.zip"]
