@@ -205,6 +205,22 @@ class ReviewRow(Response):
     cause: Literal[
         "not_comparable", "efficiency_decline", "volume_spike", "improved", "slower", "steady"
     ] = Field(description="First match, in this order (docs/design.md §4)")
+    unit_days: int = Field(description="Days of this month with units of the function")
+    previous_unit_days: int
+    span_from: date | None = Field(
+        description="Hours are taken over the days this month's units account for: from the "
+        "day after the last unit day before the month to the month's last unit day"
+    )
+    span_to: date | None
+    previous_span_from: date | None
+    previous_span_to: date | None
+
+
+class UnitDaysDiffer(Response):
+    function: str
+    name: str
+    unit_days: int
+    previous_unit_days: int
 
 
 class Focus(Response):
@@ -236,6 +252,10 @@ class MonthlyReview(Response):
     hours_change: float | None
     functions: list[ReviewRow]
     focus: Focus | None
+    unit_days_differ: list[UnitDaysDiffer] = Field(
+        description="Functions whose units were counted on a different number of days this "
+        "month than last (five Fridays against four): compared over their units' spans"
+    )
 
 
 class SuppressedMonth(Response):

@@ -21,6 +21,7 @@ from collector.metrics import (
     time_per_unit,
     workload,
 )
+from collector.metrics.unit_spans import LOOKBACK_DAYS, UnitSpan, unit_spans
 from collector.metrics.workload import available_workdays, counted_weeks, whole_weeks
 from collector.service.report_weeks import WeekParts, hidden_group, week_parts
 from collector.service.settings_table import quality_limits
@@ -231,13 +232,75 @@ def monthly_review_report(
     if hidden:
         return {"month": month, "team": team, **hidden}
     size = store.settings()["operation.size"]
-    review = monthly_review(
-        _function_rows(store, team_ids, start, end, size),
-        _function_rows(store, team_ids, b_start, b_end, size),
-        size,
-    )
+    now, now_spans, now_total = _span_rows(store, team_ids, month, size)
+    then, then_spans, then_total = _span_rows(store, team_ids, before, size)
+    review = monthly_review(now, then, size)
+    for row in review["functions"]:
+        _stamp_span(row, "", now_spans.get(row["function"]))
+        _stamp_span(row, "previous_", then_spans.get(row["function"]))
+    review["unit_days_differ"] = [
+        {
+            "function": r["function"],
+            "name": r["name"],
+            "unit_days": r["unit_days"],
+            "previous_unit_days": r["previous_unit_days"],
+        }
+        for r in review["functions"]
+        if r["unit_days"] and r["previous_unit_days"] and r["unit_days"] != r["previous_unit_days"]
+    ]
+    # The headline is the months' own hours on functions: spans may reach back.
+    review["hours"], review["previous_hours"] = now_total, then_total
+    review["hours_change"] = now_total / then_total - 1 if then_total else None
     currency = store.settings()["cost.currency"]
     return {"month": month, "previous_month": before, "team": team, "currency": currency, **review}
+
+
+def _stamp_span(row: dict, prefix: str, span: UnitSpan | None) -> None:
+    row[f"{prefix}unit_days"] = span.unit_days if span else 0
+    row[f"{prefix}span_from"] = span.start.isoformat() if span else None
+    row[f"{prefix}span_to"] = span.end.isoformat() if span else None
+
+
+def _span_rows(
+    store: Store, team_ids: list[int] | None, month: str, size: int
+) -> tuple[list[dict], dict[str, UnitSpan], float]:
+    """A month's function rows with each function's hours over its units' span.
+
+    docs/design.md §4 compares hours with "units of the same span": the
+    units counted in the month against the hours they account for (see
+    `collector.metrics.unit_spans`). A function without units in the month
+    keeps the month's hours (its ratio is "no output recorded"). Also the
+    month's own hours on functions, for the headline.
+    """
+    start, end = month_bounds(month)
+    lo, hi = date.fromisoformat(start), date.fromisoformat(end)
+    look = (lo - timedelta(days=LOOKBACK_DAYS)).isoformat()
+    days: dict[str, set[date]] = {}
+    for u in store.output_units(team_ids, look, end):
+        days.setdefault(u["function"], set()).add(date.fromisoformat(u["date"]))
+    spans = unit_spans(days, lo, hi)
+    month_hours = store.hours_by_category(team_ids, start, end)
+    by_span: dict[tuple[str, str], dict[str, float]] = {(start, end): month_hours}
+    hours = dict(month_hours)
+    for function, span in spans.items():
+        key = (span.start.isoformat(), span.end.isoformat())
+        if key not in by_span:
+            by_span[key] = store.hours_by_category(team_ids, *key)
+        hours[function] = by_span[key].get(function, 0.0)
+    units = {
+        f: UnitTotals(int(u), int(c))
+        for f, (u, c) in store.units_by_function(team_ids, start, end).items()
+    }
+    s = store.settings()
+    rows = time_per_unit(
+        hours,
+        units,
+        size,
+        days=_days(start, end),
+        quality_limits=quality_limits(s),
+        hourly_rate=s["cost.hourly_rate"],
+    )
+    return rows, spans, sum(month_hours.get(r["function"], 0.0) for r in rows)
 
 
 def workload_report(
