@@ -205,6 +205,22 @@ class ReviewRow(Response):
     cause: Literal[
         "not_comparable", "efficiency_decline", "volume_spike", "improved", "slower", "steady"
     ] = Field(description="First match, in this order (docs/design.md §4)")
+    unit_days: int = Field(description="Days of this month with units of the function")
+    previous_unit_days: int
+    span_from: date | None = Field(
+        description="Hours are taken over the days this month's units account for: from the "
+        "day after the last unit day before the month to the month's last unit day"
+    )
+    span_to: date | None
+    previous_span_from: date | None
+    previous_span_to: date | None
+
+
+class UnitDaysDiffer(Response):
+    function: str
+    name: str
+    unit_days: int
+    previous_unit_days: int
 
 
 class Focus(Response):
@@ -236,6 +252,10 @@ class MonthlyReview(Response):
     hours_change: float | None
     functions: list[ReviewRow]
     focus: Focus | None
+    unit_days_differ: list[UnitDaysDiffer] = Field(
+        description="Functions whose units were counted on a different number of days this "
+        "month than last (five Fridays against four): compared over their units' spans"
+    )
 
 
 class SuppressedMonth(Response):
@@ -262,7 +282,9 @@ class PersonLoad(Response):
     available_days: int
     available_hours: float
     share_of_available: float | None
-    weekly_hours: float
+    weekly_hours: float | None = Field(
+        description="Hours a week over the person's whole weeks in the range; null: none whole"
+    )
     vs_median: float | None
     status: Literal["overload", "unused_capacity", "balanced", "not_rated"]
 
@@ -285,7 +307,12 @@ class Workload(Dated):
     unused_capacity: int
     balanced: int
     not_rated: int
-    distribution: Distribution | None
+    distribution: Distribution | None = Field(
+        description="Weekly hours across people, over whole weeks only: a first week, the "
+        "week a person stopped and weeks the range cuts are left out"
+    )
+    distribution_people: int = Field(description="People with a whole week in the range")
+    whole_weeks: int = Field(description="Monday-to-Sunday weeks wholly inside the range")
     individual_reports: bool
     persons: list[PersonLoad] | None
 
@@ -310,13 +337,24 @@ class WeekHours(Response):
     hours: float
 
 
+class WeekTarget(Response):
+    week: date
+    target_hours: float
+
+
 class Overview(Dated):
     """Hours by category per week, tracked against target hours."""
 
     people: int
     weeks: list[WeekHours]
     tracked_hours: float
-    target_hours: float
+    target_hours: float = Field(
+        description="workload.weekly_hours / 7 per person and day, from each person's first "
+        "tracked day: someone who joined today adds a day, not a week"
+    )
+    week_targets: list[WeekTarget] = Field(
+        [], description="The target per shown week; the counted weeks add up to target_hours"
+    )
     suppressed_weeks: list[SuppressedWeek] = Field([], description=SUPPRESSED_WEEKS)
     suppressed_weeks_in_totals: bool = Field(False, description=WEEKS_IN_TOTALS)
 

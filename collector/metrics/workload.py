@@ -26,6 +26,7 @@ def workload(
     weekly_hours: float,
     shrinkage: float = 0.0,
     available_days: Mapping[str, int] | None = None,
+    weekly_by_person: Mapping[str, float | None] | None = None,
 ) -> dict[str, Any]:
     """Tracked hours per person against available hours, and against the median.
 
@@ -34,8 +35,19 @@ def workload(
     every person is taken as available on five days a week. A person with no
     available day is `not_rated`. Overload is above 110% of available hours,
     unused capacity below 85%.
+
+    `weekly_by_person`: each person's hours a week over their whole weeks only
+    (None: no whole week), so a first or last week cut short does not show as
+    a "lowest week" of a few hours; without it, hours / `weeks`. A person with
+    no whole week keeps their status but stays out of the median and the
+    distribution.
     """
-    weekly = {p: h / weeks for p, h in hours_by_person.items()} if weeks > 0 else {}
+    if weeks <= 0 or not hours_by_person:
+        weekly: dict[str, float | None] = {}
+    elif weekly_by_person is not None:
+        weekly = {p: weekly_by_person.get(p) for p in hours_by_person}
+    else:
+        weekly = {p: h / weeks for p, h in hours_by_person.items()}
     if not weekly:
         return {
             "median_weekly_hours": None,
@@ -47,11 +59,13 @@ def workload(
             "available_hours": 0.0,
             "tracked_hours": 0.0,
             "distribution": None,
+            "distribution_people": 0,
         }
     per_day = weekly_hours * (1 - shrinkage) / WORKDAYS_PER_WEEK
-    mid = median(weekly.values())
+    values = sorted(w for w in weekly.values() if w is not None)
+    mid = median(values) if values else None
     people = []
-    for person, w in sorted(weekly.items(), key=lambda kv: -kv[1]):
+    for person, w in sorted(weekly.items(), key=lambda kv: -(kv[1] if kv[1] is not None else -1)):
         tracked = hours_by_person[person]
         days = (
             available_days.get(person, 0)
@@ -77,12 +91,21 @@ def workload(
                 "available_hours": available,
                 "share_of_available": ratio,
                 "weekly_hours": w,
-                "vs_median": w / mid if mid else None,
+                "vs_median": w / mid if mid and w is not None else None,
                 "status": status,
             }
         )
-    values = sorted(weekly.values())
-    q = quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    if not values:
+        distribution = None
+    else:
+        q = quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+        distribution = {
+            "min": values[0],
+            "p25": q[0],
+            "median": mid,
+            "p75": q[2],
+            "max": values[-1],
+        }
     return {
         "median_weekly_hours": mid,
         "people": people,
@@ -92,13 +115,8 @@ def workload(
         "not_rated": sum(p["status"] == "not_rated" for p in people),
         "available_hours": sum(p["available_hours"] for p in people),
         "tracked_hours": sum(p["tracked_hours"] for p in people),
-        "distribution": {
-            "min": values[0],
-            "p25": q[0],
-            "median": mid,
-            "p75": q[2],
-            "max": values[-1],
-        },
+        "distribution": distribution,
+        "distribution_people": len(values),
     }
 
 
@@ -120,3 +138,32 @@ def available_workdays(
             n += 1
         d += timedelta(days=1)
     return n
+
+
+def whole_weeks(start: date, end: date) -> list[date]:
+    """Mondays of the Monday-to-Sunday weeks lying wholly inside [start, end]."""
+    monday = start + timedelta(days=(7 - start.weekday()) % 7)
+    weeks = []
+    while monday + timedelta(days=6) <= end:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+def counted_weeks(
+    weeks: list[date], first_tracked: date | None, hours_by_week: Mapping[date, float]
+) -> list[date]:
+    """The whole weeks a person's weekly hours may use.
+
+    Their first tracked week counts only when they were tracked by its
+    Monday (they were there the whole week). A person whose tracked
+    time stops before the range's last whole week left or paused: that last
+    week was cut short, and the empty weeks after it are not weeks of work.
+    """
+    if first_tracked is None or not weeks:
+        return []
+    mine = [w for w in weeks if w >= first_tracked]
+    worked = [w for w in mine if hours_by_week.get(w, 0.0) > 0]
+    if worked and worked[-1] < weeks[-1]:
+        mine = [w for w in mine if w < worked[-1]]
+    return mine

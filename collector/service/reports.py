@@ -21,7 +21,8 @@ from collector.metrics import (
     time_per_unit,
     workload,
 )
-from collector.metrics.workload import available_workdays
+from collector.metrics.unit_spans import LOOKBACK_DAYS, UnitSpan, unit_spans
+from collector.metrics.workload import available_workdays, counted_weeks, whole_weeks
 from collector.service.report_weeks import WeekParts, hidden_group, week_parts
 from collector.service.settings_table import quality_limits
 from collector.store import Store
@@ -231,13 +232,75 @@ def monthly_review_report(
     if hidden:
         return {"month": month, "team": team, **hidden}
     size = store.settings()["operation.size"]
-    review = monthly_review(
-        _function_rows(store, team_ids, start, end, size),
-        _function_rows(store, team_ids, b_start, b_end, size),
-        size,
-    )
+    now, now_spans, now_total = _span_rows(store, team_ids, month, size)
+    then, then_spans, then_total = _span_rows(store, team_ids, before, size)
+    review = monthly_review(now, then, size)
+    for row in review["functions"]:
+        _stamp_span(row, "", now_spans.get(row["function"]))
+        _stamp_span(row, "previous_", then_spans.get(row["function"]))
+    review["unit_days_differ"] = [
+        {
+            "function": r["function"],
+            "name": r["name"],
+            "unit_days": r["unit_days"],
+            "previous_unit_days": r["previous_unit_days"],
+        }
+        for r in review["functions"]
+        if r["unit_days"] and r["previous_unit_days"] and r["unit_days"] != r["previous_unit_days"]
+    ]
+    # The headline is the months' own hours on functions: spans may reach back.
+    review["hours"], review["previous_hours"] = now_total, then_total
+    review["hours_change"] = now_total / then_total - 1 if then_total else None
     currency = store.settings()["cost.currency"]
     return {"month": month, "previous_month": before, "team": team, "currency": currency, **review}
+
+
+def _stamp_span(row: dict, prefix: str, span: UnitSpan | None) -> None:
+    row[f"{prefix}unit_days"] = span.unit_days if span else 0
+    row[f"{prefix}span_from"] = span.start.isoformat() if span else None
+    row[f"{prefix}span_to"] = span.end.isoformat() if span else None
+
+
+def _span_rows(
+    store: Store, team_ids: list[int] | None, month: str, size: int
+) -> tuple[list[dict], dict[str, UnitSpan], float]:
+    """A month's function rows with each function's hours over its units' span.
+
+    docs/design.md §4 compares hours with "units of the same span": the
+    units counted in the month against the hours they account for (see
+    `collector.metrics.unit_spans`). A function without units in the month
+    keeps the month's hours (its ratio is "no output recorded"). Also the
+    month's own hours on functions, for the headline.
+    """
+    start, end = month_bounds(month)
+    lo, hi = date.fromisoformat(start), date.fromisoformat(end)
+    look = (lo - timedelta(days=LOOKBACK_DAYS)).isoformat()
+    days: dict[str, set[date]] = {}
+    for u in store.output_units(team_ids, look, end):
+        days.setdefault(u["function"], set()).add(date.fromisoformat(u["date"]))
+    spans = unit_spans(days, lo, hi)
+    month_hours = store.hours_by_category(team_ids, start, end)
+    by_span: dict[tuple[str, str], dict[str, float]] = {(start, end): month_hours}
+    hours = dict(month_hours)
+    for function, span in spans.items():
+        key = (span.start.isoformat(), span.end.isoformat())
+        if key not in by_span:
+            by_span[key] = store.hours_by_category(team_ids, *key)
+        hours[function] = by_span[key].get(function, 0.0)
+    units = {
+        f: UnitTotals(int(u), int(c))
+        for f, (u, c) in store.units_by_function(team_ids, start, end).items()
+    }
+    s = store.settings()
+    rows = time_per_unit(
+        hours,
+        units,
+        size,
+        days=_days(start, end),
+        quality_limits=quality_limits(s),
+        hourly_rate=s["cost.hourly_rate"],
+    )
+    return rows, spans, sum(month_hours.get(r["function"], 0.0) for r in rows)
 
 
 def workload_report(
@@ -257,6 +320,7 @@ def workload_report(
     # A day still under way is not yet a whole day of available hours.
     last_whole = min(hi, date.today() - timedelta(days=1))
     key = {r["person_id"]: f"{r['team']} / {r['person']}" for r in rows}
+    weekly = _weekly_over_whole_weeks(store, team_ids, lo, last_whole, first)
     result = workload(
         {key[r["person_id"]]: r["hours"] for r in rows},
         weeks=weeks,
@@ -266,6 +330,7 @@ def workload_report(
             key[i]: available_workdays(lo, last_whole, first.get(i), holidays, absent.get(i, set()))
             for i in ids
         },
+        weekly_by_person={key[i]: weekly.get(i) for i in ids} if weekly is not None else None,
     )
     individual = bool(s["privacy.individual_reports"])
     tracked, available = result["tracked_hours"], result["available_hours"]
@@ -287,9 +352,42 @@ def workload_report(
         "balanced": result["balanced"],
         "not_rated": result["not_rated"],
         "distribution": result["distribution"],
+        "distribution_people": result["distribution_people"],
+        "whole_weeks": len(whole_weeks(lo, last_whole)),
         "individual_reports": individual,
         "persons": result["people"] if individual else None,
     }
+
+
+def _weekly_over_whole_weeks(
+    store: Store,
+    team_ids: list[int] | None,
+    start: date,
+    end: date,
+    first: dict[int, date],
+) -> dict[int, float | None] | None:
+    """Per person, hours a week over the whole weeks they were there.
+
+    A week cut by the range, a person's first week and the week they stopped
+    are partial, and their hours would show as a "lowest week" of a few
+    hours (issue 13: a person who joined today as a lowest week of 0.0 h).
+    None when the range holds no whole week: then the range itself is the
+    basis, as before. One `hours_by_person` per week: no new query to port.
+    """
+    weeks = whole_weeks(start, end)
+    if not weeks:
+        return None
+    by_week: dict[int, dict[date, float]] = {}
+    for monday in weeks:
+        sunday = (monday + timedelta(days=6)).isoformat()
+        for r in store.hours_by_person(team_ids, monday.isoformat(), sunday):
+            by_week.setdefault(r["person_id"], {})[monday] = r["hours"]
+    out: dict[int, float | None] = {}
+    for person, first_day in first.items():
+        mine = by_week.get(person, {})
+        counted = counted_weeks(weeks, first_day, mine)
+        out[person] = sum(mine.get(w, 0.0) for w in counted) / len(counted) if counted else None
+    return out
 
 
 def organisation_holidays(store: Store, start: date, end: date) -> set[date]:
@@ -309,17 +407,47 @@ def overview_report(
     s = store.settings()
     parts = week_parts(store, team_ids, start, end)
     weeks = store.weekly_hours_by_function(team_ids, start, end)
-    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
-    days -= parts.days_left_out
     tracked = sum(
         w["hours"] for w in weeks if w["category"] != "non_work" and parts.counted(w["week"])
     )
+    targets = week_targets(store, team_ids, start, end, s["workload.weekly_hours"])
     return {
         **_head(start, end, team),
         "people": people,
         # A hidden week's figures are not listed, whatever the totals do.
         "weeks": [w for w in weeks if parts.shown(w["week"])],
         "tracked_hours": tracked,
-        "target_hours": people * s["workload.weekly_hours"] * days / 7,
+        "target_hours": sum(t for w, t in targets.items() if parts.counted(w)),
+        "week_targets": [
+            {"week": w, "target_hours": t} for w, t in sorted(targets.items()) if parts.shown(w)
+        ],
         **parts.body(),
     }
+
+
+def week_targets(
+    store: Store, team_ids: list[int] | None, start: str, end: str, weekly_hours: float
+) -> dict[str, float]:
+    """Contracted hours per ISO week (its Monday), each person from their first tracked day.
+
+    Issue 13: with a full target for a person who joined today, 27 -> 28
+    people moved the target by a whole person's hours (4,320 -> 4,480 h) and
+    tracked-vs-target from 89% to 85%. So a person counts `weekly_hours` / 7
+    for each day of the range from their first tracked day on.
+    """
+    lo, hi = date.fromisoformat(start), date.fromisoformat(end)
+    ids = [r["person_id"] for r in store.hours_by_person(team_ids, start, end)]
+    per_day = weekly_hours / 7
+    days_from: dict[date, int] = {}
+    for first in store.first_tracked_days(ids).values():
+        day = max(lo, first)
+        days_from[day] = days_from.get(day, 0) + 1
+    out: dict[str, float] = {}
+    people = 0
+    d = lo
+    while d <= hi:
+        people += days_from.get(d, 0)
+        week = (d - timedelta(days=d.weekday())).isoformat()
+        out[week] = out.get(week, 0.0) + people * per_day
+        d += timedelta(days=1)
+    return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
 
 from collector.dashboard import charts
 from collector.dashboard.filters import Filters
@@ -25,13 +24,6 @@ INTRO = (
     "Where the back office's tracked time went, week by week, and how it compares with "
     "the contracted hours of the people tracked."
 )
-
-
-def _week_days(week: str, f: Filters) -> int:
-    """Days of this ISO week (given by its Monday) inside the filter's range."""
-    monday = date.fromisoformat(week)
-    first, last = max(monday, f.start), min(monday + timedelta(days=6), f.end)
-    return max((last - first).days + 1, 0)
 
 
 def _people_note(report: dict) -> str:
@@ -64,15 +56,16 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     cats = [c for c in charts.category_order(c for w in by_week.values() for c in w)]
     working = [c for c in cats if c != "non_work"]
 
+    targets = {t["week"]: t["target_hours"] for t in report["week_targets"]}
     rows = []
     for i, w in enumerate(weeks):
         if i in hidden:
             rows.append({"week": w, "suppressed": f"Suppressed: {hidden[i]} tracked that week."})
             continue
         tracked = sum(by_week[w].get(c, 0.0) for c in working)
-        # The report's target (people tracked in the period x contracted week) per week,
-        # so the weeks add up to the headline; a week with people away shows below it.
-        target = report["people"] * weekly_target * _week_days(w, f) / 7
+        # The report's target per week (each person from their first tracked day), so
+        # the weeks add up to the headline; a week with people away shows below it.
+        target = targets.get(w, 0.0)
         rows.append(
             {
                 "week": w,
@@ -95,7 +88,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         rows,
         note="Tracked working time is every active category except non-work. Target is the "
         f"{weekly_target:g}-hour week of each of the {report['people']} people tracked in the "
-        "period, pro rata for part weeks; weeks with people away fall below it. "
+        "period, pro rata for part weeks and from each person's first tracked day, so a "
+        "newcomer adds the days they were here; weeks with people away fall below it. "
         + totals_note(report, floor),
     )
 

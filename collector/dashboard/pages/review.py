@@ -47,6 +47,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         money(report["focus"]["money_at_stake"], report["currency"]) if report["focus"] else ""
     )
     page.extra["previous"] = previous
+    page.extra["month"] = month_name(f.month)
+    page.extra["unit_days_differ"] = report["unit_days_differ"]
     table_rows = []
     for r in rows:
         label = CAUSES[r["cause"]][0]
@@ -61,6 +63,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             Column("units", "Units now", "count"),
             Column("previous_units", "Units before", "count"),
             Column("units_change", "Units change", "change"),
+            Column("unit_days", "Unit days now", "count"),
+            Column("previous_unit_days", "Unit days before", "count"),
             Column("hours_per_unit", "Per unit now", "per_unit"),
             Column("previous_hours_per_unit", "Per unit before", "per_unit"),
             Column("change", "Per unit change", "change"),
@@ -68,7 +72,10 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             Column("cause_text", "Reading"),
         ],
         table_rows,
-        note="Readings, first match: not comparable (a month without units); efficiency decline "
+        note="Hours per function are taken over the days its units account for (from the day "
+        "after the last unit day before the month to the month's last unit day), so a month "
+        "with five Fridays of units compares with one of four. "
+        "Readings, first match: not comparable (a month without units); efficiency decline "
         "(per unit up over 10%, units up no more than 10%); volume spike (hours and units both "
         "up over 10%); improved (per unit down over 2%); slower (per unit up over 2%); steady.",
     )

@@ -87,7 +87,9 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             rows,
             note="Aggregated: individual reports are off, so no one is shown by name.",
         )
-    d = report["distribution"]
+    d = report["distribution"] or {k: 0.0 for k in ("min", "p25", "median", "p75", "max")}
+    page.extra["distribution_people"] = report["distribution_people"]
+    page.extra["whole_weeks"] = report["whole_weeks"]
     page.extra["distribution"] = [
         ("Lowest", d["min"]),
         ("Lower quartile", d["p25"]),
@@ -103,7 +105,11 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             share(report["share_of_available"]),
             f"{hours(report['tracked_hours'])} tracked",
         ),
-        Figure("Median week", f"{num(report['median_weekly_hours'])} h", f"available {target:g} h"),
+        Figure(
+            "Median week",
+            f"{num(report['median_weekly_hours'])} h" if report["median_weekly_hours"] else "—",
+            f"available {target:g} h",
+        ),
         Figure("Overload", count(report["overloaded"]), f"above {zones.high:g} h a week"),
         Figure("Balanced", count(report["balanced"])),
         Figure("Unused capacity", count(report["unused_capacity"]), f"below {zones.low:g} h"),
@@ -111,6 +117,8 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     if not html:
         return page
     page.extra.update(absences.form_context(store, principal, f.team_ids, f.start, f.end))
+    if report["distribution"] is None:
+        return page
     page.charts.append(
         Chart(
             "How weekly hours spread across people",
@@ -124,6 +132,9 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
                 f"{d['p75']:.1f}, the median is {d['median']:.1f}.",
                 unit="hours a week",
             ),
+            f"Over whole weeks only ({report['whole_weeks']} in the range): a person's first "
+            "week, the week they stopped and weeks the range cuts are left out, so a "
+            "part week is not a low week. "
             "The box holds the middle half of people; the white line is the median; the "
             "dashed line is the available week (contracted hours less shrinkage). A person's "
             "status also counts their absences, so it can differ from where their week falls.",
@@ -137,6 +148,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
                     [
                         (p["person"], p["weekly_hours"], STATUS[p["status"]][1])
                         for p in report["persons"]
+                        if p["weekly_hours"] is not None
                     ],
                     zones,
                     title="Weekly tracked hours per person",

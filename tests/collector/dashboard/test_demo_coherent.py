@@ -81,3 +81,24 @@ def test_workload_does_not_flag_people_for_planned_time_away(store):
     w = reports.workload_report(store, None, None, start.isoformat(), end.isoformat())
     assert w["unused_capacity"] <= w["people"] * 0.2
     assert w["absent_days"] > 0
+
+
+def test_the_demo_story_is_dated_in_the_past(store):
+    """Issue 13: the "last month" story must not carry units or hours dated ahead."""
+    today = date.today().isoformat()
+    _, last = _span(store)
+    assert last < today
+    (latest_day,) = store.one("SELECT MAX(day) FROM rollups")
+    assert latest_day < today
+    month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    review = reports.monthly_review_report(store, None, None, month)
+    # Not every function reads as a decline: at most the planted one does.
+    declines = [r["function"] for r in review["functions"] if r["cause"] == "efficiency_decline"]
+    assert declines == ["scheduling"]
+    # Weekly counts (Thursday schedules) are compared over their units' spans, and a
+    # month with a different number of unit days says so.
+    for d in review["unit_days_differ"]:
+        assert d["unit_days"] != d["previous_unit_days"]
+    sched = next(r for r in review["functions"] if r["function"] == "scheduling")
+    assert sched["span_to"] <= reports.month_bounds(month)[1]
+    assert sched["unit_days"] in (4, 5)

@@ -43,3 +43,46 @@ def test_available_workdays_skip_weekends_holidays_absences_and_days_before_the_
     assert available_workdays(MON, SUN, MON, {date(2026, 11, 3)}, {FRI}) == 3
     assert available_workdays(MON, SUN, date(2026, 11, 5), set(), set()) == 2  # joined Thursday
     assert available_workdays(MON, SUN, None, set(), set()) == 0
+
+
+def test_whole_weeks_are_the_mondays_of_weeks_inside_the_range():
+    from collector.metrics.workload import whole_weeks
+
+    # Wednesday 4 Nov to Tuesday 24 Nov 2026: the weeks of 9 and 16 Nov only.
+    assert whole_weeks(date(2026, 11, 4), date(2026, 11, 24)) == [
+        date(2026, 11, 9),
+        date(2026, 11, 16),
+    ]
+    assert whole_weeks(MON, SUN) == [MON]
+    assert whole_weeks(MON, date(2026, 11, 7)) == []
+
+
+def test_a_first_week_and_the_week_a_person_stopped_are_not_counted():
+    from collector.metrics.workload import counted_weeks
+
+    weeks = [date(2026, 11, 2) + n * (date(2026, 11, 9) - date(2026, 11, 2)) for n in range(4)]
+    full = dict.fromkeys(weeks, 35.0)
+    # There before the range: every whole week counts.
+    assert counted_weeks(weeks, date(2026, 10, 1), full) == weeks
+    # Joined on Monday of the second week: that week was whole.
+    assert counted_weeks(weeks, weeks[1], full) == weeks[1:]
+    # Joined on a Wednesday: their first week is partial.
+    assert counted_weeks(weeks, weeks[1] + (FRI - MON) / 2, full) == weeks[2:]
+    # Stopped in the third week: that week and the empty one after it are out.
+    left = {weeks[0]: 35.0, weeks[1]: 35.0, weeks[2]: 10.0}
+    assert counted_weeks(weeks, date(2026, 10, 1), left) == weeks[:2]
+
+
+def test_weekly_hours_over_whole_weeks_leave_a_newcomer_out_of_the_distribution():
+    result = workload(
+        {"old": 140.0, "new": 0.3},
+        weeks=4,
+        weekly_hours=40,
+        shrinkage=0.2,
+        available_days={"old": 20, "new": 0},
+        weekly_by_person={"old": 35.0, "new": None},
+    )
+    assert result["distribution"]["min"] == pytest.approx(35.0)
+    assert result["distribution_people"] == 1
+    new = next(p for p in result["people"] if p["person"] == "new")
+    assert new["status"] == "not_rated" and new["weekly_hours"] is None
