@@ -17,11 +17,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## make run: install, fill a demo database if empty, serve on http://127.0.0.1:8000
+## (serve prints the URL it bound; a busy port is one line: make run PORT=8001)
 run: $(STAMP)
 	mkdir -p $(dir $(DB))
 	$(BIN)/backlight-collector demo --db $(DB) --if-empty --url http://$(HOST):$(PORT)
 	@cat $(dir $(DB))demo-credentials.txt 2>/dev/null || true
-	@echo "  Open:     http://$(HOST):$(PORT)/"
 	$(BIN)/backlight-collector serve --db $(DB) --host $(HOST) --port $(PORT)
 
 ## make test: install (system packages too, when allowed), lint, run the whole suite

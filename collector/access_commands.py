@@ -15,6 +15,7 @@ import click
 
 from collector import account_changes
 from collector.account_changes import Actor, password_problem
+from collector.cli_database import command_line
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
 from collector.cli_options import team_ids_named as _team_ids
@@ -58,7 +59,9 @@ def user_add(
 def _user(store: Store, name: str) -> dict:
     found = store.user_by_name(name)
     if found is None:
-        raise click.ClickException(f"no user named {name!r}; `user list` shows them")
+        raise click.ClickException(
+            f"no user named {name!r}; {command_line('user', 'list')} shows them"
+        )
     return found
 
 

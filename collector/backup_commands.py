@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from collector import default_db_path
+from collector.cli_database import creatable, existing
 from collector.cli_options import db_option
 from collector.store import Copied, StoreError, backup, restore
 
@@ -21,9 +21,10 @@ def _describe(c: Copied) -> str:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(db_path: Path | None, path: Path) -> None:
     """Copy the database to PATH while the collector runs (SQLite online backup)."""
-    db = str(db_path or default_db_path())
+    chosen = existing(db_path)
+    db = chosen.shown()
     try:
-        copied = backup(db, path)
+        copied = backup(chosen.url, path)
     except (StoreError, OSError) as exc:
         raise click.ClickException(f"backup failed, nothing written to {path}: {exc}") from None
     click.echo(f"backed up {db} to {path}: {_describe(copied)}", err=True)
@@ -35,10 +36,12 @@ def backup_command(db_path: Path | None, path: Path) -> None:
 def restore_command(db_path: Path | None, path: Path) -> None:
     """Replace the database by the backup at PATH (the collector must be stopped).
 
-    The database replaced is kept beside it as <db>.before-restore-<time>."""
-    db = str(db_path or default_db_path())
+    The database replaced is kept beside it as <db>.before-restore-<time>; a
+    database that is not there yet is made from the backup."""
+    chosen = creatable(db_path)  # a new machine restores into a new file
+    db = chosen.shown()
     try:
-        restored, kept = restore(path, db)
+        restored, kept = restore(path, chosen.url)
     except (StoreError, OSError) as exc:
         raise click.ClickException(f"restore refused, {db} left as it was: {exc}") from None
     click.echo(f"restored {path} into {db}: {_describe(restored)}", err=True)

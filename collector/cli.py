@@ -1,14 +1,18 @@
 """`backlight-collector`: the operator's commands (docs/design.md §8).
 
-Every command takes --db, falling back to $BACKLIGHT_DB, then to the
-per-user data directory. Commands that print a secret print it alone on
-stdout, so scripts can capture it; everything else goes to stderr.
+Every command takes --db and says which database it opened
+(collector/cli_database.py: --db, $BACKLIGHT_DB, ./instance/backlight.db,
+the per-user one); only serve, demo and init make a new one. Every failure
+is one line (collector/cli_errors.py). Commands that print a secret print it
+alone on stdout, so scripts can capture it; everything else goes to stderr.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -16,14 +20,15 @@ import click
 from collector import jobs
 from collector.access_commands import apikey, token, user
 from collector.backup_commands import backup_command, restore_command
+from collector.cli_database import choose, command_line, creatable, existing, open_creating
+from collector.cli_errors import OperatorGroup
 from collector.cli_options import cli_store as _store
-from collector.cli_options import database_url, db_option
+from collector.cli_options import db_option
 from collector.person_commands import person
 from collector.service.settings_table import SETTINGS, SettingError
-from collector.store import StoreError
 
 
-@click.group()
+@click.group(cls=OperatorGroup)
 @click.version_option(package_name="backlight")
 def main() -> None:
     """Backlight collector: API, reports and administration."""
@@ -32,7 +37,13 @@ def main() -> None:
 @main.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port; the one bound is printed.",
+)
 @click.option(
     "--threads",
     default=8,
@@ -79,7 +90,7 @@ def serve(
 ) -> None:
     """Serve the API and dashboard with waitress (a production WSGI server)."""
     from collector.app import create_app
-    from collector.http_server import make_server
+    from collector.http_server import PortUnavailable, check_port, make_server, served_urls
     from collector.observability import logs
     from collector.store import hold_while_serving
     from collector.web.sessions import trusted_proxies
@@ -89,29 +100,37 @@ def serve(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="BACKLIGHT_LOG_FORMAT") from None
 
-    path = database_url(db_path)
+    # The port first: a busy one is refused before a database is made or held.
     try:
-        hold_while_serving(path)
-    except StoreError as exc:
+        check_port(host, port)
+    except PortUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    chosen = creatable(db_path, announce=False)
+    path = chosen.url
+    logs.configure(log_format)
+    logs.SERVER.info("database %s (%s)", chosen.shown(), chosen.source)
+    hold_while_serving(path)
     app = create_app({"DATABASE": path})
     # Everything made at start lives as long as the process. Frozen, the
     # collector's full passes skip it; a 500-segment batch allocates enough
     # to trigger several, and they were a tenth of its time.
     gc.freeze()
+    try:
+        server = make_server(
+            app,
+            host,
+            port,
+            threads=threads,
+            connection_limit=connection_limit,
+            header_timeout_s=header_timeout,
+            request_timeout_s=request_timeout,
+            trust_proxy_headers=trusted_proxies(app) > 0,
+        )
+    except PortUnavailable as exc:  # taken between the check and now
+        raise click.ClickException(str(exc)) from None
     jobs.start(path)
-    logs.configure(log_format)
-    server = make_server(
-        app,
-        host,
-        port,
-        threads=threads,
-        connection_limit=connection_limit,
-        header_timeout_s=header_timeout,
-        request_timeout_s=request_timeout,
-        trust_proxy_headers=trusted_proxies(app) > 0,
-    )
-    logs.SERVER.info("Backlight collector on http://%s:%d/ (database %s)", host, port, path)
+    for url in served_urls(server):  # the port actually bound (--port 0 picks one)
+        logs.SERVER.info("Backlight collector on %s (database %s)", url, chosen.shown())
     server.run()
 
 
@@ -119,33 +138,30 @@ def serve(
 @db_option
 def purge(db_path: str | None) -> None:
     """Delete personal data older than retention_days now."""
-    click.echo(json.dumps(jobs.purge_once(database_url(db_path))))
+    _store(db_path).close()  # refuses a missing database, brings the schema forward
+    click.echo(json.dumps(jobs.purge_once(existing(db_path, announce=False).url)))
 
 
 @main.command()
 @db_option
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database has people already.")
-@click.option("--people", default=27, show_default=True, type=int)
-@click.option("--days", default=92, show_default=True, type=int)
-@click.option("--seed", default=7, show_default=True, type=int)
-@click.option(
-    "--url",
-    default="http://127.0.0.1:8000",
-    show_default=True,
-    help="Where it will be served, for the curl line in demo-credentials.txt.",
-)
-def demo(db_path: str | None, if_empty: bool, people: int, days: int, seed: int, url: str) -> None:
-    """Fill a database with a realistic synthetic organisation."""
-    from collector.demo import fill
-
-    store = _store(db_path)
-    if if_empty and store.has_people():
-        click.echo("demo: the database has data already; left as it is", err=True)
+def init(db_path: str | None) -> None:
+    """Create a new, empty Backlight database (the other commands refuse a missing one)."""
+    chosen = choose(db_path)
+    if chosen.file is not None and chosen.file.exists():
+        _store(db_path).close()  # refuses a file that is not a Backlight database
+        click.echo(f"a Backlight database exists already at {chosen.shown()}; kept", err=True)
         return
-    summary = fill(
-        store, people=people, days=days, seed=seed, progress=lambda m: click.echo(m, err=True)
+    open_creating(db_path).close()
+    click.echo(
+        f"created {chosen.shown()}; next: {command_line('team', 'add', 'Payroll & HR')}", err=True
     )
-    notes = Path(store.path).with_name("demo-credentials.txt")
+
+
+DEMO_NOTES = "demo-credentials.txt"
+_SERVED_AT = re.compile(r"https?://[^\s/]+(?=/api/v1/)")
+
+
+def _write_notes(notes: Path, summary: dict, url: str) -> None:
     notes.write_text(
         "Backlight demo\n"
         f"  Sign in:  admin / {summary['password']}  (managers: maria, wes, carla; same "
@@ -155,6 +171,43 @@ def demo(db_path: str | None, if_empty: bool, people: int, days: int, seed: int,
         f"{url.rstrip('/')}/api/v1/reports/time-per-unit\n"
     )
     notes.chmod(0o600)
+
+
+def _point_notes_at(notes: Path, url: str) -> None:
+    """A demo served on another port than at first: the curl line follows it."""
+    if notes.is_file():
+        text = notes.read_text()
+        moved = _SERVED_AT.sub(url.rstrip("/"), text)
+        if moved != text:
+            notes.write_text(moved)
+
+
+@main.command()
+@db_option
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has people already.")
+@click.option("--people", default=27, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--days", default=92, show_default=True, type=click.IntRange(1, 1100))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option(
+    "--url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where it will be served, for the curl line in demo-credentials.txt.",
+)
+def demo(db_path: str | None, if_empty: bool, people: int, days: int, seed: int, url: str) -> None:
+    """Fill a database with a realistic synthetic organisation (made when missing)."""
+    from collector.demo import fill
+
+    store = open_creating(db_path)
+    notes = Path(store.path).with_name(DEMO_NOTES)
+    if if_empty and store.has_people():
+        _point_notes_at(notes, url)
+        click.echo("demo: the database has data already; left as it is", err=True)
+        return
+    summary = fill(
+        store, people=people, days=days, seed=seed, progress=lambda m: click.echo(m, err=True)
+    )
+    _write_notes(notes, summary, url)
     click.echo(
         f"demo: {summary['people']} people, {summary['workdays']} workdays, "
         f"{summary['segments']} segments, {summary['output_unit_rows']} output-unit rows; "
@@ -174,7 +227,9 @@ def team() -> None:
 def team_add(db_path: str | None, name: str) -> None:
     store = _store(db_path)
     if store.team_id(name) is not None:
-        raise click.ClickException(f"team {name!r} exists already")
+        raise click.ClickException(
+            f"team {name!r} exists already; {command_line('team', 'list')} shows the teams"
+        )
     store.add_team(name)
     store.audit("cli", "team.add", name)
     click.echo(f"team {name!r} added", err=True)
@@ -201,7 +256,9 @@ def settings_set(db_path: str | None, pairs: tuple[str, ...]) -> None:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise click.UsageError(f"{pair!r}: expected KEY=VALUE")
+            raise click.UsageError(
+                f"{pair!r}: expected KEY=VALUE; {command_line('settings', 'show')} lists the keys"
+            )
         changes[key.strip()] = value.strip()
     store = _store(db_path)
     try:
@@ -252,7 +309,13 @@ def units_import(db_path: str | None, csv_file) -> None:
 
     store = _store(db_path)
     try:
-        rows = resolve_units(store, parse_csv(csv_file.read()), None, prefix="rows", first=2)
+        text = csv_file.read()
+    except UnicodeDecodeError:
+        raise click.ClickException(
+            f'{csv_file.name} is not UTF-8 text; save it as "CSV UTF-8" and import it again'
+        ) from None
+    try:
+        rows = resolve_units(store, parse_csv(text), None, prefix="rows", first=2)
     except UnitsRejected as exc:
         for f in exc.fields:
             click.echo(f"{f['field'].replace('rows.', 'row ', 1)}: {f['message']}", err=True)
@@ -265,12 +328,16 @@ def units_import(db_path: str | None, csv_file) -> None:
 
 @units.command("export")
 @db_option
-@click.option("--from", "start", required=True)
-@click.option("--to", "end", required=True)
-def units_export(db_path: str | None, start: str, end: str) -> None:
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+def units_export(db_path: str | None, start: datetime, end: datetime) -> None:
+    """Print the output units of a date range as CSV, in the columns `units import` reads."""
     from collector.service.output_units import csv_rows
 
-    click.echo(csv_rows(_store(db_path), None, start, end), nl=False)
+    if start > end:
+        raise click.UsageError("--from is after --to")
+    body = csv_rows(_store(db_path), None, start.date().isoformat(), end.date().isoformat())
+    click.echo(body, nl=False)
 
 
 for _group in (user, token, apikey, person, backup_command, restore_command):

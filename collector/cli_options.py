@@ -1,20 +1,20 @@
 """What every ``backlight-collector`` command shares: the --db option, opening
-the database it names, and turning team names into ids with an error that
-says how to add a missing team."""
+the database it names (collector/cli_database.py says which and when one may
+be made), and turning team names into ids with an error that says how to add
+a missing team."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from collector import default_db_path
-from collector.jobs import open_counting_store
+from collector.cli_database import command_line, open_existing
 from collector.store import Store, UnknownBackend, sqlite_path
 
 
 def _known_backend(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
+        if not value.strip():
+            raise click.BadParameter("is empty; name a database file or URL")
         try:
             sqlite_path(value)
         except UnknownBackend as exc:
@@ -29,20 +29,14 @@ db_option = click.option(
     default=None,
     metavar="PATH|URL",
     callback=_known_backend,
-    help="SQLite file or database URL such as sqlite:///backlight.db "
-    "(default: $BACKLIGHT_DB, then the per-user data directory).",
+    help="SQLite file or database URL such as sqlite:///backlight.db (default: "
+    "$BACKLIGHT_DB, then ./instance/backlight.db when it exists, then the per-user one).",
 )
 
 
-def database_url(db_path: str | None) -> str:
-    """The database a command works on, with the folder of a SQLite file made."""
-    url = str(db_path or default_db_path())
-    Path(sqlite_path(url)).parent.mkdir(parents=True, exist_ok=True)
-    return url
-
-
 def cli_store(db_path: str | None) -> Store:
-    return open_counting_store(database_url(db_path))
+    """The existing database the command names; a missing one is refused."""
+    return open_existing(db_path)
 
 
 def team_ids_named(store: Store, names: tuple[str, ...]) -> list[int]:
@@ -50,6 +44,10 @@ def team_ids_named(store: Store, names: tuple[str, ...]) -> list[int]:
     for name in names:
         team_id = store.team_id(name)
         if team_id is None:
-            raise click.UsageError(f"no team named {name!r}; add it with `team add {name}`")
+            words = ("team", "add", "--", name) if name.startswith("-") else ("team", "add", name)
+            raise click.ClickException(
+                f"no team named {name!r}; add it with {command_line(*words)} "
+                f"(or see {command_line('team', 'list')})"
+            )
         ids.append(team_id)
     return ids

@@ -26,8 +26,10 @@ timeouts; these limits hold without one.
 
 from __future__ import annotations
 
+import errno
 import logging
 import resource
+import socket
 import time
 from typing import Any
 
@@ -59,6 +61,61 @@ def raise_open_files_limit() -> int:
         except (ValueError, OSError) as exc:  # keep what we have
             log.warning("could not raise the open-files limit: %s", exc)
     return soft if soft != resource.RLIM_INFINITY else 65_536
+
+
+class PortUnavailable(OSError):
+    """The address cannot be listened on; the message says why and what to do."""
+
+
+def port_problem(exc: OSError, host: str, port: int) -> PortUnavailable:
+    """One line for a failed bind, naming the fix (`make run PORT=...` too)."""
+    if exc.errno == errno.EADDRINUSE:
+        other = 8001 if port == 8000 else port + 1
+        return PortUnavailable(
+            f"port {port} on {host} is in use (a collector running already?); stop it, or "
+            f"serve on another port: --port {other} (`make run PORT={other}`)"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return PortUnavailable(
+            f"port {port} on {host} needs privileges this user lacks; use a port above 1023 "
+            "and a reverse proxy in front (docs/deploy.md)"
+        )
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return PortUnavailable(
+            f"cannot listen on {host}: not an address of this machine; "
+            "use --host 127.0.0.1 (or 0.0.0.0 for every address)"
+        )
+    return PortUnavailable(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise PortUnavailable when host:port cannot be listened on, as waitress
+    would bind it (SO_REUSEADDR, so a port in TIME_WAIT is not "busy")."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise port_problem(socket.gaierror(str(exc)), host, port) from None
+    for family, kind, proto, _name, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                raise port_problem(exc, host, port) from None
+
+
+def served_urls(server: Any) -> list[str]:
+    """The URLs the server listens on, with the port it really bound."""
+    servers = getattr(server, "map", None) and [
+        s for s in server.map.values() if isinstance(s, _Server)
+    ]
+    found = servers or [server]
+    urls = []
+    for s in found:
+        host = s.effective_host
+        shown = f"[{host}]" if ":" in str(host) else host
+        urls.append(f"http://{shown}:{s.effective_port}/")
+    return sorted(set(urls))
 
 
 class _Channel(HTTPChannel):
@@ -130,10 +187,13 @@ def make_server(
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
     socket_map: dict = {}
-    servers = [
-        _Server(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=info)
-        for info in adj.listen
-    ]
+    try:
+        servers = [
+            _Server(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=info)
+            for info in adj.listen
+        ]
+    except OSError as exc:
+        raise port_problem(exc, host, port) from None
     for server in servers:
         server.header_timeout_s = header_timeout_s
         server.request_timeout_s = max(request_timeout_s, header_timeout_s)

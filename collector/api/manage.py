@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 
 from collector.api import models as m
 from collector.api.endpoint import operation
@@ -12,6 +12,7 @@ from collector.db import get_store
 from collector.service import reports
 from collector.service.output_units import csv_rows, parse_csv, resolve_units
 from collector.service.settings_table import SettingConflict, SettingError, json_type_error
+from collector.web.downloads import csv_download, csv_file_name, export_scope, period
 from shared.catalogue import FUNCTION_IDS
 
 from . import bp
@@ -87,14 +88,12 @@ def post_output_units(principal, *, body: m.OutputUnits | None = None):
     extra_response_types={"text/csv": {"schema": {"type": "string"}}},
 )
 def get_output_units(principal, *, query: m.TeamRange):
-    team_ids, _team = team_scope(principal, query.team)
+    team_ids, team = team_scope(principal, query.team)
     start, end = reports.default_range(query.from_, query.to, days=366)
-    body = csv_rows(get_store(), team_ids, start.isoformat(), end.isoformat())
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=output-units.csv"},
-    )
+    store = get_store()
+    body = csv_rows(store, team_ids, start.isoformat(), end.isoformat())
+    scope = export_scope(team, team_ids, store.teams())
+    return csv_download(body, csv_file_name("units", scope, period(start, end)))
 
 
 @operation(

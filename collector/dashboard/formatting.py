@@ -116,3 +116,31 @@ def register(app: Flask) -> None:
         "cell": cell,
     }.items():
         app.jinja_env.filters[name] = fn
+
+
+#: Decimal places a CSV keeps per column kind: what the page shows, as a number
+#: in the column's own unit (shares as fractions: the page's 45% is 0.45).
+CSV_DIGITS = {"hours": 1, "number": 1, "count": 0, "minutes": 0, "share": 2, "change": 2}
+CSV_DIGITS["share1"] = 3
+
+
+def csv_figure(value: Any, kind: str) -> Any:
+    """One CSV cell: a figure rounded as the page shows it, still a number a
+    spreadsheet can sum (no unit, no thousands separator); anything else as is.
+
+    Hours per unit keep the precision the page gives in minutes (0.1 min below
+    6 minutes, whole minutes below an hour); money its whole units from 100 up."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if kind == "per_unit":
+        digits = 3 if abs(value) < 0.1 else 2 if abs(value) < 1 else 1
+    elif kind == "money":
+        digits = 0 if abs(value) >= 100 else 2
+    elif kind in CSV_DIGITS:
+        digits = CSV_DIGITS[kind]
+    else:
+        return value
+    rounded = round(value, digits)
+    if digits == 0:
+        return int(rounded)
+    return rounded + 0.0  # -0.0 is written as 0.0

@@ -1,19 +1,22 @@
 """The table behind each chart, and the same table as a CSV download.
 
 One object feeds both: the page formats each cell for reading, the CSV
-writes the unrounded figure, so the download holds exactly what is shown.
-A suppressed row keeps its label and says why, instead of carrying zeros.
+writes the same figure rounded as the page shows it but still a number
+(formatting.csv_figure), so the download holds what is shown and a
+spreadsheet can sum it. The unrounded figures are the API's. A suppressed
+row keeps its label and says why, instead of carrying zeros.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response
 
+from collector.dashboard.formatting import csv_figure
 from collector.spreadsheet_csv import write_csv
+from collector.web.downloads import csv_download
 
 
 @dataclass(frozen=True)
@@ -48,18 +51,11 @@ def csv_body(table: Table) -> str:
             values = [row.get(k) if i == 0 else None for i, k in enumerate(keys)]
             values.append(row["suppressed"])
         else:
-            values = [row.get(k) for k in keys] + ([""] if extra else [])
+            values = [csv_figure(row.get(c.key), c.kind) for c in table.columns]
+            values += [""] if extra else []
         rows.append(values)
     return write_csv(keys + (["suppressed"] if extra else []), rows)
 
 
-def csv_response(table: Table, name: str, parts: list[str | None]) -> Response:
-    stem = "-".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_") for p in [name, *parts] if p)
-    return Response(
-        csv_body(table),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="backlight-{stem}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+def csv_response(table: Table, file_name: str) -> Response:
+    return csv_download(csv_body(table), file_name)

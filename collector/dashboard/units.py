@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from collector.api.errors import from_validation
@@ -35,6 +35,7 @@ from collector.service.output_units import (
     resolve_units,
 )
 from collector.store import Principal, Store
+from collector.web.downloads import csv_download, csv_file_name, export_scope, period
 from collector.web.sessions import signed_in
 from shared.catalogue import functions
 
@@ -155,16 +156,8 @@ def units():
 def units_csv():
     f = range_filters(g.principal, request.args)
     body = csv_rows(get_store(), f.team_ids, f.start.isoformat(), f.end.isoformat())
-    team = re.sub(r"[^A-Za-z0-9]+", "_", f.team or "all-teams")
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="backlight-units-{team}-'
-            f'{f.start.isoformat()}-{f.end.isoformat()}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    scope = export_scope(f.team, f.team_ids, team_options(g.principal))
+    return csv_download(body, csv_file_name("units", scope, period(f.start, f.end)))
 
 
 @bp.post("/units")

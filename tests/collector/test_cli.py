@@ -21,19 +21,17 @@ def test_token_and_apikey_create_print_the_secret_alone(tmp_path):
 
 def test_db_falls_back_to_the_environment_variable(tmp_path):
     db = tmp_path / "env.db"
-    out = subprocess.run(
-        [*CLI, "team", "add", "finance"],
-        env={**__import__("os").environ, "BACKLIGHT_DB": str(db)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
+    env = {**__import__("os").environ, "BACKLIGHT_DB": str(db)}
+    for args in (["init"], ["team", "add", "finance"]):
+        out = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert f"database {db} (from $BACKLIGHT_DB)" in out.stderr
     assert db.exists()
 
 
 def test_unknown_team_or_setting_is_a_clear_error(tmp_path):
     db = tmp_path / "c.db"
+    run_cli(db, "init")
     out = subprocess.run(
         [*CLI, "token", "create", "--team", "nope", "--db", str(db)],
         capture_output=True,
@@ -140,6 +138,7 @@ def test_demo_credentials_name_the_url_it_will_be_served_on(tmp_path):
 
 def test_db_takes_a_sqlite_url_and_refuses_an_unknown_scheme_by_name(tmp_path):
     db = tmp_path / "url.db"
+    run_cli(f"sqlite:///{db}", "init")
     run_cli(f"sqlite:///{db}", "team", "add", "ops")
     assert db.exists()
     assert run_cli(db, "team", "list").startswith("ops\t")

@@ -21,6 +21,7 @@ from collector.dashboard.tables import Table, csv_response
 from collector.db import get_store
 from collector.metrics import suppression
 from collector.store import Principal, Store
+from collector.web.downloads import csv_file_name, export_scope, period
 from collector.web.sessions import signed_in
 
 
@@ -115,10 +116,9 @@ def _route(key: str, build: Builder, kind: str, with_team: bool = True) -> None:
         if page.suppressed:
             table = Table(table.caption, table.columns[:1], [{"suppressed": page.suppressed}])
         f = page.filters
-        parts = [f.team or "all-teams"] + (
-            [f.month] if f.kind == "month" else [f.start.isoformat(), f.end.isoformat()]
-        )
-        return csv_response(table, key, parts)
+        scope = export_scope(f.team, f.team_ids, team_options(g.principal))
+        span = f.month if f.kind == "month" else period(f.start, f.end)
+        return csv_response(table, csv_file_name(key, scope, span))
 
     bp.add_url_rule(f"/{key}", endpoint=key, view_func=html)
     bp.add_url_rule(f"/{key}.csv", endpoint=f"{key}_csv", view_func=csv)
