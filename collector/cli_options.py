@@ -10,13 +10,13 @@ import click
 
 from collector import default_db_path
 from collector.jobs import open_counting_store
-from collector.store import Store, UnknownBackend, sqlite_path
+from collector.store import Store, UnknownBackend, backend_of, check_url, sqlite_path
 
 
 def _known_backend(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
         try:
-            sqlite_path(value)
+            check_url(value)
         except UnknownBackend as exc:
             raise click.BadParameter(str(exc)) from exc
     return value
@@ -29,7 +29,8 @@ db_option = click.option(
     default=None,
     metavar="PATH|URL",
     callback=_known_backend,
-    help="SQLite file or database URL such as sqlite:///backlight.db "
+    help="SQLite file or database URL such as sqlite:///backlight.db or "
+    "postgresql://user@host/backlight "
     "(default: $BACKLIGHT_DB, then the per-user data directory).",
 )
 
@@ -37,7 +38,8 @@ db_option = click.option(
 def database_url(db_path: str | None) -> str:
     """The database a command works on, with the folder of a SQLite file made."""
     url = str(db_path or default_db_path())
-    Path(sqlite_path(url)).parent.mkdir(parents=True, exist_ok=True)
+    if backend_of(url) == "sqlite":
+        Path(sqlite_path(url)).parent.mkdir(parents=True, exist_ok=True)
     return url
 
 
