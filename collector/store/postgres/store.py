@@ -11,8 +11,8 @@ from typing import Any
 
 from collector.store.base import DayCounter
 from collector.store.errors import StoreError
-from collector.store.postgres.api_keys import PostgresApiKeysMixin
 from collector.store.postgres.connection import PostgresConnection
+from collector.store.postgres.grouping import PostgresApiKeysMixin, PostgresOutputUnitsMixin
 from collector.store.postgres.health import PostgresHealthMixin
 from collector.store.postgres.ingest import PostgresIngestMixin
 from collector.store.postgres.person_data import PostgresWipeMixin
@@ -22,7 +22,6 @@ from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
 from collector.store.sqlite.devices import DevicesMixin
 from collector.store.sqlite.interruptions import InterruptionsMixin
-from collector.store.sqlite.output_units import OutputUnitsMixin
 from collector.store.sqlite.people import TeamsMixin
 from collector.store.sqlite.person_data import PersonDataMixin
 from collector.store.sqlite.reports import QueriesMixin
@@ -39,7 +38,7 @@ class PostgresStore(
     PostgresApiKeysMixin,
     ConfigurationMixin,
     ClientsMixin,
-    OutputUnitsMixin,
+    PostgresOutputUnitsMixin,
     AuditMixin,
     PostgresIngestMixin,
     InterruptionsMixin,
