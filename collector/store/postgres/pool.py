@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 
+import psycopg
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
@@ -24,6 +25,8 @@ from collector.store.errors import StoreUnavailable
 DEFAULT_MAX = 10
 #: Seconds a request waits for a free connection before answering 503.
 WAIT_S = 30.0
+#: Seconds to reach the server when a pool is opened.
+CONNECT_S = 5
 
 _POOLS: dict[str, tuple[ConnectionPool, int]] = {}
 _GUARD = threading.Lock()
@@ -42,6 +45,10 @@ def acquire(url: str) -> ConnectionPool:
         if found is not None:
             _POOLS[url] = (found[0], found[1] + 1)
             return found[0]
+        try:  # a server that is down or refuses us says so now, not after the pool's wait
+            psycopg.connect(url, connect_timeout=CONNECT_S).close()
+        except psycopg.Error as exc:
+            raise StoreUnavailable(f"cannot connect to PostgreSQL at {_safe(url)}: {exc}") from exc
         size = int(os.environ.get("BACKLIGHT_PG_POOL", "") or DEFAULT_MAX)
         pool = ConnectionPool(
             url,
