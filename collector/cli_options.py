@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from collector.cli_database import command_line, open_existing
-from collector.store import Store, UnknownBackend, sqlite_path
+from collector.store import Store, UnknownBackend, check_url
 
 
 def _known_backend(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -16,7 +16,7 @@ def _known_backend(_ctx: click.Context, _param: click.Parameter, value: str | No
         if not value.strip():
             raise click.BadParameter("is empty; name a database file or URL")
         try:
-            sqlite_path(value)
+            check_url(value)
         except UnknownBackend as exc:
             raise click.BadParameter(str(exc)) from exc
     return value
@@ -29,8 +29,9 @@ db_option = click.option(
     default=None,
     metavar="PATH|URL",
     callback=_known_backend,
-    help="SQLite file or database URL such as sqlite:///backlight.db (default: "
-    "$BACKLIGHT_DB, then ./instance/backlight.db when it exists, then the per-user one).",
+    help="SQLite file or database URL such as sqlite:///backlight.db or "
+    "postgresql://user@host/backlight (default: $BACKLIGHT_DB, then "
+    "./instance/backlight.db when it exists, then the per-user one).",
 )
 
 

@@ -6,7 +6,8 @@
 # Wine (installs, upgrades and removes the MSI with its Windows Installer);
 # for the .deb build, Debian's python3 headers and gcc (evdev has no wheel)
 # and the libraries Qt's kept plugins link against (the package's Depends:
-# are read from them).
+# are read from them). PostgreSQL's server programs: the storage tests start
+# a throwaway cluster of their own (tests/fixtures/postgres.py).
 # Only what is missing is installed, and only when we may (root, or sudo
 # without a password). Otherwise it says what is missing and leaves the
 # decision to the tests: under CI=true they fail rather than skip.
@@ -21,6 +22,7 @@ packages=(
   wixl msitools nodejs wine64
   python3-dev python3-venv gcc libwayland-client0 libwayland-cursor0 libwayland-egl1
   libxkbcommon0 libdbus-1-3 libglib2.0-0
+  postgresql
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install the equivalents of: ${packages[*]}"; exit 0; }

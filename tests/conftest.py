@@ -6,5 +6,6 @@ pytest_plugins = [
     "tests.fixtures.recording_proxy",
     "tests.fixtures.browser",
     "tests.fixtures.screenshots",
+    "tests.fixtures.postgres",
     "tests.fixtures.store",
 ]

@@ -29,15 +29,37 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "UnknownBackend",
+    "backend_of",
     "backup",
+    "check_url",
     "hold_while_serving",
     "open_store",
     "restore",
     "sqlite_path",
 ]
 
-SCHEMES = ("sqlite",)
+SCHEMES = ("sqlite", "postgresql", "postgres")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):")
+_POSTGRES = ("postgresql", "postgres")
+
+
+def backend_of(url: str | Path) -> str:
+    """ "sqlite" or "postgresql" for a database URL or a plain SQLite path.
+    Raises UnknownBackend for a scheme no backend handles."""
+    found = _SCHEME.match(str(url))
+    if found is not None and found.group(1) in _POSTGRES:
+        if not str(url).startswith(f"{found.group(1)}://"):
+            raise UnknownBackend(
+                f"a PostgreSQL URL is postgresql://user@host:port/database, not {str(url)!r}"
+            )
+        return "postgresql"
+    sqlite_path(url)  # raises for anything else that is not SQLite's
+    return "sqlite"
+
+
+def check_url(url: str | Path) -> None:
+    """Raise UnknownBackend unless some backend opens `url`."""
+    backend_of(url)
 
 
 def sqlite_path(url: str | Path) -> str:
@@ -64,6 +86,10 @@ def open_store(
     """The store for a database URL or a plain SQLite path; `migrate` brings
     the schema forward first. `count_day` is needed by whoever reads or settles
     interruption counts (collector.jobs.count_day)."""
+    if backend_of(url) == "postgresql":
+        from collector.store.postgres import open_postgres
+
+        return open_postgres(str(url), migrate, count_day)
     path = sqlite_path(url)
     from collector.store.sqlite import open_sqlite
 
@@ -71,8 +97,17 @@ def open_store(
 
 
 # -- Copies of a whole database (the `backup` and `restore` commands) -------
+def _sqlite_only(url: str | Path, what: str, instead: str) -> None:
+    if backend_of(url) != "sqlite":
+        raise StoreError(
+            f"`{what}` copies a SQLite database file; for PostgreSQL use {instead} "
+            "(docs/storage.md)"
+        )
+
+
 def backup(url: str | Path, target: Path) -> Copied:
     """Copy the live database to `target`, consistent as of one commit."""
+    _sqlite_only(url, "backup", "pg_dump --format=custom")
     from collector.store.sqlite import backup as sqlite_backup
 
     return sqlite_backup.backup(Path(sqlite_path(url)), target)
@@ -81,13 +116,17 @@ def backup(url: str | Path, target: Path) -> Copied:
 def restore(source: Path, url: str | Path) -> tuple[Copied, Path | None]:
     """Replace the database by the backup at `source` (no collector may serve
     it); returns what was restored and where the replaced one was kept."""
+    _sqlite_only(url, "restore", "pg_restore into an empty database")
     from collector.store.sqlite import backup as sqlite_backup
 
     return sqlite_backup.restore(source, Path(sqlite_path(url)))
 
 
 def hold_while_serving(url: str | Path) -> None:
-    """Called by `serve`: no restore may replace the database while it runs."""
+    """Called by `serve`: no restore may replace the database while it runs.
+    A PostgreSQL server keeps its own clients apart; nothing to hold."""
+    if backend_of(url) != "sqlite":
+        return
     from collector.store.sqlite import backup as sqlite_backup
 
     sqlite_backup.hold_while_serving(Path(sqlite_path(url)))

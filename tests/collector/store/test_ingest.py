@@ -4,12 +4,12 @@ interruption counts that are settled after ingest yet never read stale."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from collector.jobs import open_counting_store
+from collector.store import open_store
 from collector.store.sqlite.ingest import split_by_local_day
 from shared.payload import SummaryBatch
 from tests.collector.batches import batch, day_at, plan, segment
@@ -115,8 +115,11 @@ def test_a_crash_before_settling_leaves_the_day_marked(store_and_device, store_u
     steps = plan(day_at(4, 9), [("payroll", 10), ("communication", 2), ("payroll", 10)])
     _post(store, device, steps)
     store.close()
-    with sqlite3.connect(store.path) as c:  # another process, after the "crash"
-        assert c.execute("SELECT COUNT(*) FROM interruption_backlog").fetchone() == (1,)
+    reader = open_store(store_url, migrate=False)  # another process, after the "crash"
+    try:
+        assert reader.row_count("interruption_backlog") == 1
+    finally:
+        reader.close()
     again = open_counting_store(store_url)
     try:
         assert again.settle_interruptions() == 1

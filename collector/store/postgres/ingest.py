@@ -1,0 +1,30 @@
+"""Ingest on PostgreSQL: the shared SQL (sqlite/ingest.py), with the duplicate
+check made safe across processes.
+
+On SQLite one writer at a time makes "is this batch stored?" and storing it
+one step. PostgreSQL runs writers side by side, so two collectors handed the
+same retry could both find nothing and both insert; the second would then
+fail on the batches key and answer 409 instead of "duplicate". A
+transaction-scoped advisory lock on (device, batch_id), taken before the
+check inside the write, makes the second wait until the first commits, then
+see its row and answer as a retry: stored once, answered 200 both times.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from collector.store.sqlite.ingest import IngestMixin
+
+if TYPE_CHECKING:
+    from collector.store.postgres.connection import PostgresConnection as Store
+
+
+class PostgresIngestMixin(IngestMixin):
+    def _seen(self: Store, device_id: str, batch_id: str, digest: str) -> bool:
+        if self.conn.in_transaction:
+            self.conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                (f"{device_id}\x1f{batch_id}",),
+            )
+        return IngestMixin._seen(self, device_id, batch_id, digest)  # type: ignore[arg-type]
