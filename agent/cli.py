@@ -16,8 +16,6 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from agent import auto_enroll
-from agent.auto_enroll import AutoEnroller
 from agent.config import (
     ENV_HOME,
     AlreadyRunning,
@@ -26,12 +24,15 @@ from agent.config import (
     ProfileLock,
     load_config,
 )
-from agent.consent import ConsentBook, queue_decision
-from agent.enrollment import EnrollmentFailed, enroll_profile
+from agent.core import auto_enroll
+from agent.core.auto_enroll import AutoEnroller
+from agent.core.collector_client import CollectorClient, token_fingerprint
+from agent.core.consent import ConsentBook, queue_decision
+from agent.core.enrollment import EnrollmentFailed, enroll_profile
+from agent.core.policy import PolicyStore
+from agent.core.uploader import Uploader
 from agent.outbox import Outbox
-from agent.policy import PolicyStore
-from agent.quarantine import reason
-from agent.uploader import CollectorClient, Uploader, token_fingerprint
+from agent.outbox.quarantine import reason
 
 log = logging.getLogger("backlight-agent")
 

@@ -1,24 +1,45 @@
-"""Pick the foreground probe for this desktop, once, when the agent starts.
+"""The platform layer: what the agent sees of this desktop, chosen once, at start.
+
+Two parts behind one small interface (``base``): the foreground probe of
+this desktop (``x11``, ``wayland``, ``windows``, ``macos``; ``fixed`` for
+tests) and the key and click counter (``input``, pynput on every platform).
+``default_probe_factory`` and ``default_input_factory`` are what the core
+uses; ``BACKLIGHT_AGENT_PROBE`` (see ``fixed``) swaps both for tests.
 
 The platform modules import their native libraries (python-xlib, ctypes'
-user32, pyobjc, jeepney) only when a probe starts, so this package imports
-anywhere, including CI machines with no desktop at all.
+user32, pyobjc, jeepney, pynput) only when a probe or listener starts, so
+this package imports anywhere, including CI machines with no desktop at all.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from agent.platform.base import ForegroundProbe, ProbeUnavailable, ProcessNames, Window
+from agent.platform.base import (
+    ForegroundProbe,
+    InputSource,
+    Probe,
+    ProbeUnavailable,
+    ProcessNames,
+    Window,
+)
+from agent.platform.fixed import ENV_PROBE, FixedProbe
 
 __all__ = [
+    "ENV_PROBE",
+    "FixedProbe",
     "ForegroundProbe",
+    "InputSource",
+    "Probe",
     "ProbeUnavailable",
     "ProcessNames",
     "Window",
+    "create_input",
     "create_probe",
+    "default_input_factory",
+    "default_probe_factory",
     "detect_platform",
 ]
 
@@ -72,3 +93,30 @@ def create_probe(
         "no graphical session found (neither DISPLAY nor WAYLAND_DISPLAY is set); "
         "the agent has to run inside the employee's desktop session"
     )
+
+
+def create_input() -> InputSource:
+    """The key and click counter for this desktop (not started).
+
+    pynput serves every platform the agent runs on; it needs a display when
+    imported, hence the late import (``start()`` reports what is missing).
+    """
+    from agent.platform.input import InputMonitor
+
+    return InputMonitor()
+
+
+def default_probe_factory() -> Probe:
+    """The probe the agent runs with: the fixed test probe when
+    ``BACKLIGHT_AGENT_PROBE`` says so, else this desktop's."""
+    spec = os.environ.get(ENV_PROBE)
+    if spec:
+        return FixedProbe.from_spec(spec)
+    return create_probe()
+
+
+def default_input_factory() -> Callable[[], InputSource] | None:
+    """None (no counting) under the fixed test probe, else ``create_input``."""
+    if os.environ.get(ENV_PROBE):
+        return None
+    return create_input

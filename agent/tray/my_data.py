@@ -15,8 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from agent.core import AgentCore
-from agent.uploader import HttpError, Unreachable
+from agent.core.collector_client import HttpError, Unreachable
+from agent.core.facade import AgentCore
 
 
 def default_path(today: date | None = None) -> Path:

@@ -1,0 +1,225 @@
+"""The loop that empties the outbox into the collector (through ``collector_client``).
+
+What is sent, in order: consent decisions (the collector refuses summaries
+from a device it has no grant for), summary batches oldest first, then
+logged work. The one exception to "consent first": a withdrawal waits until
+the segments recorded before it have gone, because those were consented to
+and the collector would refuse them once it knows of the withdrawal.
+
+How failures are treated:
+
+* network error, timeout, 5xx, 408, 429: the collector may come back; stop
+  this round and retry with exponential backoff and jitter (5 s .. 15 min).
+* 401: the device token is wrong or revoked. Retrying cannot help, so stop
+  until the device is enrolled again (a new token clears it).
+* 403 ``consent_required``: the collector missed our grant; send it again.
+* any other 4xx: this item is wrong and will stay wrong; quarantine it
+  (kept with the status and error body, shown in status) and go on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import requests
+from pydantic import ValidationError
+
+from agent.core.collector_client import CollectorClient, HttpError, Unreachable
+from agent.core.policy import PolicyStore
+from agent.outbox import Outbox
+from shared.payload import SummaryBatch
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE_S = 5.0
+BACKOFF_CAP_S = 900.0
+
+
+class Uploader:
+    """Empties the outbox into the collector; one round at a time, from any thread."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        client: CollectorClient | None,
+        policy: PolicyStore,
+        local_consent: Callable[[], dict | None],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ):
+        self.outbox = outbox
+        self.policy = policy
+        self.local_consent = local_consent
+        self.clock = clock
+        self.jitter = jitter
+        self.failures = 0
+        self.last_round: float | None = None
+        self.retry_at: float | None = None
+        self.offline = False
+        self._lock = threading.Lock()
+        self.client = client
+
+    @property
+    def client(self) -> CollectorClient | None:
+        return self._client
+
+    @client.setter
+    def client(self, client: CollectorClient | None) -> None:
+        """A new client (re-enrollment) clears "unauthorised" if its token differs."""
+        self._client = client
+        self.failures, self.retry_at = 0, None
+        marked = self.outbox.get_meta("unauthorised")
+        self.unauthorised = client is not None and marked == client.fingerprint
+
+    def due_in(self) -> float:
+        """Seconds until the next round should run (0: now)."""
+        if self._client is None or self.unauthorised:
+            return float("inf")  # nothing to do until enrolled (again)
+        now = self.clock()
+        if self.retry_at is not None:
+            return max(0.0, self.retry_at - now)
+        if self.last_round is None:
+            return 0.0
+        return max(0.0, self.last_round + self.policy.current.upload_interval_s - now)
+
+    def run(self, timeout_s: float | None = None, refresh_policy: bool = True) -> bool:
+        """One round: policy, consent, batches, units. True when all went through.
+
+        ``timeout_s`` bounds the whole round (the last upload on shutdown).
+        Returns False (and schedules a retry) when the collector is out of reach.
+        """
+        if self._client is None or self.unauthorised:
+            return False
+        with self._lock:
+            deadline = None if timeout_s is None else self.clock() + timeout_s
+            self.last_round = self.clock()
+            try:
+                if refresh_policy:
+                    self._refresh_policy(deadline)
+                done = self._drain(deadline)
+            except Unreachable as e:
+                self._failed(str(e))
+                return False
+            except HttpError as e:
+                if e.status == 401:
+                    self.unauthorised = True
+                    self.outbox.set_meta("unauthorised", self._client.fingerprint)
+                    self.outbox.set_meta("last_error", "the collector refused the device token")
+                else:
+                    self._failed(str(e))
+                return False
+            self.failures, self.retry_at, self.offline = 0, None, False
+            return done
+
+    def _failed(self, error: str) -> None:
+        self.failures += 1
+        self.offline = True
+        delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (self.failures - 1))
+        self.retry_at = self.clock() + delay * (0.5 + 0.5 * self.jitter())
+        self.outbox.set_meta("last_error", error)
+        log.info("collector unreachable (%s); retry in %.0f s", error, self.retry_at - self.clock())
+
+    def _remaining(self, deadline: float | None) -> float | None:
+        if deadline is None:
+            return None
+        left = deadline - self.clock()
+        if left <= 0:
+            raise Unreachable("out of time for this round")
+        return left
+
+    def _refresh_policy(self, deadline: float | None) -> None:
+        try:
+            self.policy.refresh(_Timed(self._client, self._remaining(deadline)))
+        except ValueError as e:  # a policy we cannot use: keep the one we have
+            log.warning("keeping the current policy: %s", e)
+
+    def _drain(self, deadline: float | None) -> bool:
+        resent_consent = False
+        while True:
+            timeout = self._remaining(deadline)
+            pending = self.outbox.pending("consent", limit=1)
+            entry = pending[0] if pending else None
+            holds_back = entry is not None and entry.body["decision"] != "granted"
+            if entry and not (holds_back and self.outbox.has_unsent_upto(entry.upto_segment)):
+                self._post_queued("consent", "/consent", [entry], entry.body, timeout)
+                continue
+            batch = self.outbox.next_batch(upto=entry.upto_segment if entry else None)
+            if batch is None:
+                if entry:  # nothing recorded before it is left to send
+                    self._post_queued("consent", "/consent", [entry], entry.body, timeout)
+                    continue
+                break
+            payload = batch.payload(datetime.now().astimezone())
+            try:
+                SummaryBatch.model_validate_json(json.dumps(payload))
+            except ValidationError as e:
+                self.outbox.quarantine(batch.batch_id, None, f"refused locally: {e}")
+                continue
+            stats = self.outbox.stats()
+            header = {"Backlight-Queue": f"{stats.queued_segments},{len(stats.quarantined)}"}
+            try:
+                self._client.call(
+                    "POST", "/summaries", json=payload, headers=header, timeout=timeout
+                )
+            except HttpError as e:
+                if e.status == 401 or e.retryable:
+                    self.outbox.batch_failed(batch.batch_id, str(e))
+                    raise
+                if e.status == 403 and e.code == "consent_required" and not resent_consent:
+                    resent_consent = self._resend_consent()
+                    if resent_consent:
+                        continue
+                self.outbox.quarantine(batch.batch_id, e.status, e.body)
+                continue
+            except Unreachable as e:
+                self.outbox.batch_failed(batch.batch_id, str(e))
+                raise
+            self.outbox.batch_sent(batch.batch_id)
+        while units := self.outbox.pending("units", limit=100):
+            self._post_queued(
+                "units",
+                "/me/output-units",
+                units,
+                {"items": [u.body for u in units]},
+                self._remaining(deadline),
+            )
+        return True
+
+    def _post_queued(
+        self, kind: str, path: str, entries: list, body: dict, timeout: float | None
+    ) -> None:
+        ids = [e.id for e in entries]
+        try:
+            self._client.call("POST", path, json=body, timeout=timeout)
+        except HttpError as e:
+            if e.status == 401 or e.retryable:
+                raise
+            self.outbox.done(kind, ids, e.status, e.body)
+            return
+        self.outbox.done(kind, ids)
+
+    def _resend_consent(self) -> bool:
+        """Queue our grant again; False when we hold no grant (then the batch is refused)."""
+        state = self.local_consent()
+        if not state or state.get("decision") != "granted":
+            return False
+        self.outbox.queue("consent", [state])
+        return True
+
+
+class _Timed:
+    """A client whose calls carry a round's remaining time (for PolicyStore.refresh)."""
+
+    def __init__(self, client: CollectorClient, timeout: float | None):
+        self._client, self._timeout = client, timeout
+
+    def call(self, method: str, path: str, **kw: Any) -> requests.Response:
+        return self._client.call(method, path, timeout=self._timeout, **kw)
