@@ -2,11 +2,14 @@
 
 Enrollment (``POST /enroll``), the policy (``GET /policy``), consent
 (``POST /consent``), summaries (``POST /summaries``), logged work and the
-employee's own figures (``/me/...``) all use ``CollectorClient.call``, which
-turns every failure into one of two exceptions: ``Unreachable`` (no answer)
-or ``HttpError`` (an answer that says no). It lives apart from the uploader so
-the policy store, enrollment and the tray can talk to the collector without
-importing the upload loop, and the upload loop without importing them.
+employee's own figures (``/me/...``): one method each on ``CollectorClient``,
+so the agent's whole use of the API reads in one place. All go through
+``call``, which turns every failure into one of two exceptions:
+``Unreachable`` (no answer) or ``HttpError`` (an answer that says no).
+
+It lives apart from the uploader so the policy store, enrollment and the
+tray can talk to the collector without importing the upload loop, and the
+upload loop without importing them.
 """
 
 from __future__ import annotations
@@ -103,6 +106,36 @@ class CollectorClient:
         if resp.status_code >= 400:
             raise HttpError(resp.status_code, resp.text)
         return resp
+
+    # -- the calls the agent makes, one method each ---------------------------
+    def enroll(self, body: dict) -> dict:
+        """``POST /enroll``: an enrollment token traded for a device token and the policy."""
+        return self.call("POST", "/enroll", json=body).json()
+
+    def policy(self, etag: str | None, timeout: float | None = None) -> requests.Response:
+        """``GET /policy``; a 304 (no body) while ``etag`` is still the current one."""
+        headers = {"If-None-Match": etag} if etag else {}
+        return self.call("GET", "/policy", headers=headers, timeout=timeout)
+
+    def send_consent(self, body: dict, timeout: float | None = None) -> None:
+        """``POST /consent``: one decision (granted, declined, withdrawn)."""
+        self.call("POST", "/consent", json=body, timeout=timeout)
+
+    def send_summaries(
+        self, payload: dict, queue: tuple[int, int], timeout: float | None = None
+    ) -> None:
+        """``POST /summaries``: one batch; ``queue`` (still queued, quarantined) rides
+        along in ``Backlight-Queue`` so the collector can show a device falling behind."""
+        header = {"Backlight-Queue": f"{queue[0]},{queue[1]}"}
+        self.call("POST", "/summaries", json=payload, headers=header, timeout=timeout)
+
+    def send_units(self, body: dict, timeout: float | None = None) -> None:
+        """``POST /me/output-units``: work the employee logged."""
+        self.call("POST", "/me/output-units", json=body, timeout=timeout)
+
+    def my_summary(self, params: dict, timeout: float | None = None) -> dict:
+        """``GET /me/summary``: the collector's own figures for this person."""
+        return self.call("GET", "/me/summary", params=params, timeout=timeout).json()
 
     def close(self) -> None:
         self.session.close()

@@ -47,7 +47,7 @@ def enroll_profile(
         "user": user[:100],
     }
     try:
-        data = CollectorClient(url, None, ca_bundle).call("POST", "/enroll", json=body).json()
+        data = CollectorClient(url, None, ca_bundle).enroll(body)
     except Unreachable as e:
         raise EnrollmentFailed(f"cannot reach the collector at {url}: {e}") from None
     except HttpError as e:

@@ -376,7 +376,7 @@ class AgentCore:
             return None
         try:
             params = {"from": from_.isoformat(), "to": to.isoformat()}
-            return client.call("GET", "/me/summary", params=params, timeout=5).json()
+            return client.my_summary(params, timeout=5)
         except (Unreachable, HttpError, ValueError):
             return None
 

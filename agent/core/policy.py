@@ -147,15 +147,14 @@ class PolicyStore:
             self._policy, self._etag, self.fetched_at = policy, etag, now
         return policy
 
-    def refresh(self, client: CollectorClient) -> bool:
+    def refresh(self, client: CollectorClient, timeout: float | None = None) -> bool:
         """Ask the collector for a newer policy; True when it changed.
 
         Network errors and error statuses propagate (as the client raises
         them): the caller decides whether that means offline or unauthorised.
         An unchanged policy costs one 304 round trip.
         """
-        headers = {"If-None-Match": self._etag} if self._etag else {}
-        resp = client.call("GET", "/policy", headers=headers)
+        resp = client.policy(self._etag, timeout=timeout)
         if resp.status_code == 304:
             return False
         body = resp.json()

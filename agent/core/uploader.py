@@ -26,9 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-import requests
 from pydantic import ValidationError
 
 from agent.core.collector_client import CollectorClient, HttpError, Unreachable
@@ -137,7 +135,7 @@ class Uploader:
 
     def _refresh_policy(self, deadline: float | None) -> None:
         try:
-            self.policy.refresh(_Timed(self._client, self._remaining(deadline)))
+            self.policy.refresh(self._client, timeout=self._remaining(deadline))
         except ValueError as e:  # a policy we cannot use: keep the one we have
             log.warning("keeping the current policy: %s", e)
 
@@ -149,12 +147,16 @@ class Uploader:
             entry = pending[0] if pending else None
             holds_back = entry is not None and entry.body["decision"] != "granted"
             if entry and not (holds_back and self.outbox.has_unsent_upto(entry.upto_segment)):
-                self._post_queued("consent", "/consent", [entry], entry.body, timeout)
+                self._post_queued(
+                    "consent", self._client.send_consent, [entry], entry.body, timeout
+                )
                 continue
             batch = self.outbox.next_batch(upto=entry.upto_segment if entry else None)
             if batch is None:
                 if entry:  # nothing recorded before it is left to send
-                    self._post_queued("consent", "/consent", [entry], entry.body, timeout)
+                    self._post_queued(
+                        "consent", self._client.send_consent, [entry], entry.body, timeout
+                    )
                     continue
                 break
             payload = batch.payload(datetime.now().astimezone())
@@ -164,11 +166,9 @@ class Uploader:
                 self.outbox.quarantine(batch.batch_id, None, f"refused locally: {e}")
                 continue
             stats = self.outbox.stats()
-            header = {"Backlight-Queue": f"{stats.queued_segments},{len(stats.quarantined)}"}
+            queue = (stats.queued_segments, len(stats.quarantined))
             try:
-                self._client.call(
-                    "POST", "/summaries", json=payload, headers=header, timeout=timeout
-                )
+                self._client.send_summaries(payload, queue, timeout=timeout)
             except HttpError as e:
                 if e.status == 401 or e.retryable:
                     self.outbox.batch_failed(batch.batch_id, str(e))
@@ -186,7 +186,7 @@ class Uploader:
         while units := self.outbox.pending("units", limit=100):
             self._post_queued(
                 "units",
-                "/me/output-units",
+                self._client.send_units,
                 units,
                 {"items": [u.body for u in units]},
                 self._remaining(deadline),
@@ -194,11 +194,16 @@ class Uploader:
         return True
 
     def _post_queued(
-        self, kind: str, path: str, entries: list, body: dict, timeout: float | None
+        self,
+        kind: str,
+        send: Callable[..., None],
+        entries: list,
+        body: dict,
+        timeout: float | None,
     ) -> None:
         ids = [e.id for e in entries]
         try:
-            self._client.call("POST", path, json=body, timeout=timeout)
+            send(body, timeout=timeout)
         except HttpError as e:
             if e.status == 401 or e.retryable:
                 raise
@@ -213,13 +218,3 @@ class Uploader:
             return False
         self.outbox.queue("consent", [state])
         return True
-
-
-class _Timed:
-    """A client whose calls carry a round's remaining time (for PolicyStore.refresh)."""
-
-    def __init__(self, client: CollectorClient, timeout: float | None):
-        self._client, self._timeout = client, timeout
-
-    def call(self, method: str, path: str, **kw: Any) -> requests.Response:
-        return self._client.call(method, path, timeout=self._timeout, **kw)
