@@ -84,6 +84,8 @@ class AutoEnroller:
         self.login = login
         self.retry_base_s = retry_base_s if retry_base_s is not None else _env_retry()
         self.attempts = 0
+        #: Seconds the collector asked for at the last try (429), or None.
+        self.retry_after: float | None = None
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -112,6 +114,7 @@ class AutoEnroller:
             return "no_config"
         user = config.employee_name(self.login())
         self.attempts += 1
+        self.retry_after = None
         try:
             enrolled = enroll_profile(
                 self.paths, config.collector_url, config.enrollment_token, user, config.ca_bundle
@@ -127,6 +130,7 @@ class AutoEnroller:
                     config.source,
                 )
                 return self._record("refused", str(e), e.status)
+            self.retry_after = e.retry_after
             log.warning("auto-enrollment as %r failed, will retry: %s", user, e)
             self._record("retrying", str(e), e.status)
             return "unreachable"
@@ -166,7 +170,8 @@ class AutoEnroller:
             if outcome in ("enrolled", "not_needed", "no_config"):
                 return
             if outcome == "unreachable":
-                if stop.wait(delay * (0.5 + 0.5 * random.random())):
+                wait = delay * (0.5 + 0.5 * random.random())
+                if stop.wait(max(wait, self.retry_after or 0.0)):  # a 429's wait at least
                     return
                 delay = min(RETRY_CAP_S, delay * 2)
                 continue

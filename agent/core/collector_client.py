@@ -17,13 +17,21 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from importlib import metadata
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
+#: A ``Retry-After`` longer than this is taken as this: a collector that asks
+#: for days is misconfigured, and an agent must not go quiet for that long.
+MAX_RETRY_AFTER_S = 6 * 3600.0
+#: How long the "is it plain HTTP?" check after a failed https call may take.
+PLAIN_HTTP_CHECK_S = 2.0
 
 
 def agent_version() -> str:
@@ -45,19 +53,61 @@ def token_fingerprint(token: str | None) -> str:
     return hashlib.sha256((token or "").encode()).hexdigest()[:16]
 
 
+def retry_after_s(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delay-seconds or an HTTP date
+    (RFC 9110, 10.2.3); None when absent or unreadable (then backoff alone decides)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return min(float(text), MAX_RETRY_AFTER_S)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_S)
+
+
+def plain_http_answers(url: str, timeout: float = PLAIN_HTTP_CHECK_S) -> str | None:
+    """The ``http://`` form of an ``https://`` URL when a plain HTTP server answers
+    there; None otherwise. Asked only after an https call failed, to turn a TLS
+    error or a read timeout into the sentence that names the fix."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return None
+    plain = urlunsplit(("http", parts.netloc, parts.path, "", ""))
+    try:
+        requests.get(plain.rstrip("/") + "/api/v1/health", timeout=timeout)
+    except requests.RequestException:
+        return None
+    return plain
+
+
 class Unreachable(Exception):
     """No answer: network down, DNS, TLS failure, timeout."""
 
 
 class HttpError(Exception):
-    def __init__(self, status: int, body: str):
+    """An answer that says no. ``code``, ``message`` and ``fields`` come from the
+    API's error body when there is one; ``retry_after`` (seconds) from a 429's
+    or a 503's ``Retry-After``."""
+
+    def __init__(self, status: int, body: str, retry_after: float | None = None):
         self.status = status
         self.body = body
+        self.retry_after = retry_after
         try:
             parsed = json.loads(body)
         except ValueError:
             parsed = None
-        self.code = parsed.get("error") if isinstance(parsed, dict) else None
+        parsed = parsed if isinstance(parsed, dict) else {}
+        self.code = parsed.get("error")
+        self.message = parsed.get("message") if isinstance(parsed.get("message"), str) else None
+        fields = parsed.get("fields")
+        self.fields = [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
         super().__init__(f"HTTP {status}: {body[:300]}")
 
     @property
@@ -104,7 +154,8 @@ class CollectorClient:
         except requests.RequestException as e:
             raise Unreachable(f"{type(e).__name__}: {e}") from None
         if resp.status_code >= 400:
-            raise HttpError(resp.status_code, resp.text)
+            wait = retry_after_s(resp.headers.get("Retry-After"))
+            raise HttpError(resp.status_code, resp.text, wait)
         return resp
 
     # -- the calls the agent makes, one method each ---------------------------

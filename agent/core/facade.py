@@ -21,10 +21,9 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
 
-from agent.config import AlreadyRunning, Paths, ProfileLock, load_config
+from agent.config import AlreadyRunning, Paths, ProfileLock, file_signature, load_config
 from agent.core.auto_enroll import AutoEnroller
 from agent.core.collector_client import CollectorClient, HttpError, Unreachable
 from agent.core.consent import ConsentBook
@@ -33,15 +32,19 @@ from agent.core.state import AgentState
 from agent.core.today import Today, compute_today
 from agent.core.tracker import Tracker, local_now, local_timezone_name
 from agent.core.tracking_gate import ConsentText, TrackingGate
+from agent.core.upload_request import ANSWER_META, UPLOAD_TIMEOUT_S, UploadRequests, answer
 from agent.core.uploader import Uploader
+from agent.core.work_item import work_item
 from agent.outbox import Outbox
 from agent.platform import (
     InputSource,
     Probe,
+    SessionLock,
     default_input_factory,
+    default_lock_factory,
     default_probe_factory,
+    open_session_lock,
 )
-from shared.catalogue import FUNCTION_IDS
 
 __all__ = ["AgentCore", "AlreadyRunning"]
 
@@ -61,6 +64,7 @@ class AgentCore:
         clock: Callable[[], datetime] = local_now,
         timezone: Callable[[], str] = local_timezone_name,
         enroller: Callable[[Paths], AutoEnroller | None] | None = None,
+        session_lock_factory: Callable[[], SessionLock | None] = default_lock_factory,
     ):
         self.paths = (paths or Paths.resolve()).ensure()
         self._instance = ProfileLock(self.paths.data_dir / "agent.lock")
@@ -73,7 +77,10 @@ class AgentCore:
         self._lock = threading.RLock()
         self.gate = TrackingGate(self.consent, self.outbox, self.policies, clock, self._lock)
         self.uploader = Uploader(self.outbox, self._client(), self.policies, self.gate.consent_body)
+        self.upload_requests = UploadRequests(self.paths)  # `backlight-agent upload`
         self.probe_factory = probe_factory
+        self.session_lock_factory = session_lock_factory
+        self.session_lock: SessionLock | None = None
         self.input_factory = (
             default_input_factory() if input_factory == "default" else input_factory
         )
@@ -87,7 +94,7 @@ class AgentCore:
         self._wake = threading.Event()
         self._upload_asked = False
         self._threads: list[threading.Thread] = []
-        self._config_seen = _signature(self.paths.config_file)
+        self._config_seen = file_signature(self.paths.config_file)
         self._was_tracking: bool | None = None
         self.running = False
 
@@ -121,6 +128,8 @@ class AgentCore:
             return
         policy = self.policies.current
         self.probe = probe
+        self.session_lock, problem = open_session_lock(self.session_lock_factory)
+        limits += [problem] if problem else []
         self.tracker = Tracker(
             probe,
             self.outbox,
@@ -132,6 +141,7 @@ class AgentCore:
             clock=self.clock,
             timezone=self.timezone,
             on_change=self._notify,
+            session_lock=self.session_lock,
         )
         client = self.outbox.get_meta("client")
         if client and client in policy.client_keys():
@@ -160,6 +170,8 @@ class AgentCore:
                 self.probe.close()
             except Exception:
                 log.exception("closing the probe failed")
+        if self.session_lock is not None:
+            self.session_lock.close()
         self._release()
 
     def _release(self) -> None:
@@ -187,16 +199,30 @@ class AgentCore:
             self.upload_now()
             self._notify()
         self._watch_config()
-        if self._upload_asked or self.uploader.due_in() <= 0:
-            self._upload_asked = False
-            before = self.policies.current
-            self.uploader.run()
-            if self.policies.current is not before:
-                self._apply_policy()
-            self._notify()
+        request = self.upload_requests.new_request()
+        if request is not None:  # the CLI waits for this answer
+            asked = not self.uploader.waiting_for_collector()
+            ok = self._upload_round(UPLOAD_TIMEOUT_S)
+            body = {"request": request, **answer(self.uploader, self.outbox, ok, asked)}
+            self.outbox.set_meta(ANSWER_META, json.dumps(body))
+        elif self._upload_asked or self.uploader.due_in() <= 0:
+            self._upload_round()
+
+    def _upload_round(self, timeout_s: float | None = None) -> bool:
+        self._upload_asked = False
+        before = self.policies.current
+        ok = self.uploader.run(timeout_s=timeout_s)
+        if self.policies.current is not before:
+            self._apply_policy()
+        due = self.uploader.due_in()
+        if due != float("inf"):  # for `status`: when this agent sends next
+            at = datetime.now().astimezone() + timedelta(seconds=due)
+            self.outbox.set_meta("next_upload_at", at.isoformat(timespec="seconds"))
+        self._notify()
+        return ok
 
     def _watch_config(self) -> None:
-        seen = _signature(self.paths.config_file)
+        seen = file_signature(self.paths.config_file)
         if seen != self._config_seen:
             self._config_seen = seen
             self.config = load_config(self.paths)
@@ -342,30 +368,12 @@ class AgentCore:
         client: str | None = None,
         day: date | None = None,
     ) -> None:
-        """Queue the employee's own completed work; it goes out with the next upload.
-
-        Units and corrections are counts (DESIGN §4). Payroll corrections count
-        paychecks, so they may exceed the pay cycles; the collector, which
-        knows the operation's size, checks that bound.
-        """
-        if function not in FUNCTION_IDS:
-            raise ValueError(f"unknown function {function!r}")
-        if any(isinstance(v, bool) or not isinstance(v, int) for v in (units, corrections)):
-            raise ValueError("units and corrections are whole numbers")
-        if not (0 <= units <= 1_000_000_000 and corrections >= 0):
-            raise ValueError("need 0 <= units and 0 <= corrections")
-        if function != "payroll" and corrections > units:
-            raise ValueError("need corrections <= units")
-        if client is not None and client not in self.policies.current.client_keys():
-            raise ValueError(f"unknown client {client!r}")
-        item: dict[str, Any] = {
-            "date": (day or self.clock().date()).isoformat(),
-            "function": function,
-            "units": units,
-            "corrections": corrections,
-        }
-        if client is not None:
-            item["client"] = client
+        """Queue the employee's own completed work (checked: ``work_item``); it goes
+        out with the next upload."""
+        day = day or self.clock().date()
+        item = work_item(
+            function, units, corrections, client, day, self.policies.current.client_keys()
+        )
         self.outbox.queue("units", [item])
         self.upload_now()
 
@@ -384,11 +392,3 @@ class AgentCore:
         n = self.outbox.requeue_quarantined()
         self.upload_now()
         return n
-
-
-def _signature(path: os.PathLike) -> tuple | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)

@@ -9,7 +9,9 @@ a minute apart), never per poll.
 Segment boundaries the tracker adds to the builder's own: a change of
 client, rules, pause or consent closes the open segment at that moment; local
 midnight closes it (daily totals stay daily, and no segment can outgrow the
-wire's 24-hour limit); so does 12 hours of one unchanged segment.
+wire's 24-hour limit); so does 12 hours of one unchanged segment. A locked
+session (logind's ``LockedHint``, ``session_lock``) is away: the open segment
+ends at the last poll before the lock and nothing is recorded until unlock.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from agent.outbox import Outbox
-from agent.platform.base import InputSource, Probe
+from agent.platform.base import InputSource, Probe, SessionLock
 from shared.rules import RuleSet
 from shared.segments import Sample, Segment, SegmentBuilder
 
@@ -87,6 +89,7 @@ class Tracker:
         clock: Callable[[], datetime] = local_now,
         timezone: Callable[[], str] = local_timezone_name,
         on_change: Callable[[], None] = lambda: None,
+        session_lock: SessionLock | None = None,
     ):
         self.probe = probe
         self.outbox = outbox
@@ -96,6 +99,7 @@ class Tracker:
         self.clock = clock
         self.timezone = timezone
         self.on_change = on_change
+        self.session_lock = session_lock
         self.input_problem: str | None = None
         self._lock = threading.Lock()
         self._input: InputSource | None = None
@@ -213,6 +217,8 @@ class Tracker:
     def _sample(self, now: datetime) -> bool:
         if self._input is None and self.input_factory is not None:
             self._start_input()
+        if self.session_lock is not None and self.session_lock.locked():
+            return self._locked(now)
         window = self.probe.foreground()
         keys, clicks = self._input.take_counts() if self._input else (0, 0)
         if window is None:  # locked or nothing focused: no sample, the gap closes it
@@ -236,6 +242,16 @@ class Tracker:
         ):
             self._save([], now)
         return self._set_category(self._builder.rules.match(app, window.title or "").category)
+
+    def _locked(self, now: datetime) -> bool:
+        """A locked session is away, whatever window the locker left in front: the
+        open segment ends at the last poll before the lock, nothing more is counted."""
+        if self._input is not None:
+            self._input.take_counts()  # a password typed into the locker is not work
+        if self._last_at is not None:
+            self._save(self._builder.close(), now)
+            self._last_at = None
+        return self._set_category(None)
 
     def _idle_seconds(self) -> float:
         a = self.probe.idle_seconds()

@@ -10,6 +10,9 @@ How failures are treated:
 
 * network error, timeout, 5xx, 408, 429: the collector may come back; stop
   this round and retry with exponential backoff and jitter (5 s .. 15 min).
+  A ``Retry-After`` (429 rate limit, 503) is a floor on that wait: nothing
+  is sent before it, not even by ``backlight-agent upload``, and it is kept
+  in the outbox (``retry_not_before``) so a restart waits it out too.
 * 401: the device token is wrong or revoked. Retrying cannot help, so stop
   until the device is enrolled again (a new token clears it).
 * 403 ``consent_required``: the collector missed our grant; send it again.
@@ -25,7 +28,8 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
@@ -38,6 +42,18 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE_S = 5.0
 BACKOFF_CAP_S = 900.0
+#: The outbox note holding the collector's "not before" (ISO time), for restarts and status.
+RETRY_NOT_BEFORE = "retry_not_before"
+
+
+@dataclass
+class Sent:
+    """What one round delivered (``backlight-agent upload`` prints it)."""
+
+    segments: int = 0
+    batches: int = 0
+    consent: int = 0
+    units: int = 0
 
 
 class Uploader:
@@ -62,6 +78,10 @@ class Uploader:
         self.last_round: float | None = None
         self.retry_at: float | None = None
         self.offline = False
+        self.sent = Sent()
+        #: The collector's "not before" (429/503 with Retry-After), wall time.
+        self.rate_limited_until: datetime | None = None
+        self._hold_until: float | None = None  # the same, on ``clock``
         self._lock = threading.Lock()
         self.client = client
 
@@ -76,6 +96,21 @@ class Uploader:
         self.failures, self.retry_at = 0, None
         marked = self.outbox.get_meta("unauthorised")
         self.unauthorised = client is not None and marked == client.fingerprint
+        self._load_not_before()
+
+    def _load_not_before(self) -> None:
+        """A wait the collector asked for before a restart still holds."""
+        until = _parse_time(self.outbox.get_meta(RETRY_NOT_BEFORE))
+        left = (until - _wall_now()).total_seconds() if until else 0.0
+        if until is None or left <= 0:
+            self.rate_limited_until, self._hold_until = None, None
+            return
+        self.rate_limited_until = until
+        self._hold_until = self.retry_at = self.clock() + left
+
+    def waiting_for_collector(self) -> bool:
+        """True while the collector's Retry-After has not run out."""
+        return self._hold_until is not None and self.clock() < self._hold_until
 
     def due_in(self) -> float:
         """Seconds until the next round should run (0: now)."""
@@ -97,6 +132,9 @@ class Uploader:
         if self._client is None or self.unauthorised:
             return False
         with self._lock:
+            self.sent = Sent()
+            if self.waiting_for_collector():  # asked to wait: not even a policy check
+                return False
             deadline = None if timeout_s is None else self.clock() + timeout_s
             self.last_round = self.clock()
             try:
@@ -112,18 +150,28 @@ class Uploader:
                     self.outbox.set_meta("unauthorised", self._client.fingerprint)
                     self.outbox.set_meta("last_error", "the collector refused the device token")
                 else:
-                    self._failed(str(e))
+                    self._failed(str(e), e.retry_after)
                 return False
             self.failures, self.retry_at, self.offline = 0, None, False
+            if self.rate_limited_until is not None:
+                self.rate_limited_until, self._hold_until = None, None
+                self.outbox.set_meta(RETRY_NOT_BEFORE, None)
             return done
 
-    def _failed(self, error: str) -> None:
+    def _failed(self, error: str, wait_s: float | None = None) -> None:
         self.failures += 1
         self.offline = True
         delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (self.failures - 1))
-        self.retry_at = self.clock() + delay * (0.5 + 0.5 * self.jitter())
+        delay *= 0.5 + 0.5 * self.jitter()
+        if wait_s is not None:  # the collector said how long: at least that
+            delay = max(delay, wait_s)
+            self.rate_limited_until = _wall_now() + timedelta(seconds=wait_s)
+            self._hold_until = self.clock() + wait_s
+            self.outbox.set_meta(RETRY_NOT_BEFORE, self.rate_limited_until.isoformat())
+            error = f"{error} (the collector asked to wait {wait_s:.0f} s)"
+        self.retry_at = self.clock() + delay
         self.outbox.set_meta("last_error", error)
-        log.info("collector unreachable (%s); retry in %.0f s", error, self.retry_at - self.clock())
+        log.info("collector unreachable (%s); retry in %.0f s", error, delay)
 
     def _remaining(self, deadline: float | None) -> float | None:
         if deadline is None:
@@ -183,6 +231,8 @@ class Uploader:
                 self.outbox.batch_failed(batch.batch_id, str(e))
                 raise
             self.outbox.batch_sent(batch.batch_id)
+            self.sent.segments += len(batch.segments)
+            self.sent.batches += 1
         while units := self.outbox.pending("units", limit=100):
             self._post_queued(
                 "units",
@@ -210,6 +260,10 @@ class Uploader:
             self.outbox.done(kind, ids, e.status, e.body)
             return
         self.outbox.done(kind, ids)
+        if kind == "consent":
+            self.sent.consent += len(ids)
+        else:
+            self.sent.units += len(ids)
 
     def _resend_consent(self) -> bool:
         """Queue our grant again; False when we hold no grant (then the batch is refused)."""
@@ -218,3 +272,14 @@ class Uploader:
             return False
         self.outbox.queue("consent", [state])
         return True
+
+
+def _wall_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -23,6 +23,7 @@ from agent.platform.base import (
     Probe,
     ProbeUnavailable,
     ProcessNames,
+    SessionLock,
     Window,
 )
 from agent.platform.fixed import ENV_PROBE, FixedProbe
@@ -35,12 +36,15 @@ __all__ = [
     "Probe",
     "ProbeUnavailable",
     "ProcessNames",
+    "SessionLock",
     "Window",
     "create_input",
     "create_probe",
     "default_input_factory",
+    "default_lock_factory",
     "default_probe_factory",
     "detect_platform",
+    "open_session_lock",
 ]
 
 PLATFORMS = ("x11", "wayland", "windows", "macos", "unsupported")
@@ -113,6 +117,32 @@ def default_probe_factory() -> Probe:
     if spec:
         return FixedProbe.from_spec(spec)
     return create_probe()
+
+
+def default_lock_factory() -> SessionLock | None:
+    """logind's lock signal on Linux desktops (X11 and Wayland); None elsewhere,
+    and under the fixed test probe (no session to lock)."""
+    if os.environ.get(ENV_PROBE) or detect_platform() not in ("x11", "wayland"):
+        return None
+    from agent.platform.session_lock import LogindLock
+
+    return LogindLock()
+
+
+def open_session_lock(
+    factory: Callable[[], SessionLock | None],
+) -> tuple[SessionLock | None, str | None]:
+    """The lock signal and, when it cannot be read here, the limitation to show."""
+    try:
+        lock = factory()
+        if lock is None or lock.locked() is not None:
+            return lock, None
+        return lock, (
+            f"a locked screen is not noticed here ({lock.problem}); "
+            "idle time still ends active time"
+        )
+    except Exception as e:  # a nicety: tracking goes on without it
+        return None, f"a locked screen is not noticed here ({type(e).__name__}: {e})"
 
 
 def default_input_factory() -> Callable[[], InputSource] | None:

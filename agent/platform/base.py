@@ -25,6 +25,7 @@ __all__ = [
     "InputSource",
     "Probe",
     "ProbeUnavailable",
+    "SessionLock",
     "ProcessNames",
     "Window",
 ]
@@ -61,6 +62,16 @@ class InputSource(Protocol):
     def take_counts(self) -> tuple[int, int]: ...
     def seconds_since_input(self) -> float | None: ...
     def stop(self) -> None: ...
+
+
+class SessionLock(Protocol):
+    """Whether the session is locked (``agent.platform.session_lock``): True, False,
+    or None when this machine cannot tell (``problem`` says why)."""
+
+    problem: str | None
+
+    def locked(self) -> bool | None: ...
+    def close(self) -> None: ...
 
 
 class ProbeUnavailable(RuntimeError):

@@ -12,12 +12,12 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-from agent.cli import snapshot
 from agent.config import Paths
 from agent.core.consent import ConsentBook
 from agent.core.facade import AgentCore
 from agent.core.policy import PolicyStore
 from agent.platform.fixed import FixedProbe
+from agent.status import snapshot
 from tests.agent.core.test_uploader_fake_collector import policy_body
 
 

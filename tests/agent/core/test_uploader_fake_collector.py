@@ -5,7 +5,8 @@ is wrong (500, 503, a lost response, a revoked token), on cue. This server
 follows the wire contract (DESIGN §3): it validates summary batches with the
 shared pydantic model, stores each batch_id once, answers 403
 ``consent_required`` without a grant, and serves the policy with an ETag.
-``script`` queues one-off answers per path, e.g. ``{"/summaries": [500]}``.
+``script`` queues one-off answers per path, e.g. ``{"/summaries": [500]}``,
+or with headers: ``{"/summaries": [(429, {"Retry-After": "120"})]}``.
 
 Other agent test modules import ``FakeCollector`` and the ``fake_collector``
 fixture from here; the tests at the bottom pin the fake's own behaviour.
@@ -58,7 +59,7 @@ class FakeCollector:
         self.batches: dict[str, dict] = {}  # batch_id -> payload, stored once
         self.units: list[dict] = []
         self.log: list[tuple[str, str, dict, dict | None]] = []  # method, path, headers, body
-        self.script: dict[str, list[int]] = defaultdict(list)
+        self.script: dict[str, list[int | tuple[int, dict]]] = defaultdict(list)
         self.lose_response: set[str] = set()  # paths whose next success answers 500
         self.lock = threading.Lock()
         fake = self
@@ -113,8 +114,12 @@ class FakeCollector:
             self.log.append((method, path, dict(h.headers), body))
             scripted = self.script[path].pop(0) if self.script[path] else None
         if scripted is not None:
+            status, headers = scripted if isinstance(scripted, tuple) else (scripted, None)
             return self._send(
-                h, scripted, {"error": "scripted", "message": f"scripted {scripted}", "fields": []}
+                h,
+                status,
+                {"error": "scripted", "message": f"scripted {status}", "fields": []},
+                headers,
             )
         if path == "/enroll" and method == "POST":
             if body.get("enrollment_token") != ENROLL_TOKEN:
