@@ -33,7 +33,7 @@ test: $(STAMP)
 ## make screenshots: rerun the browser and tray tests, writing docs/screenshots/
 screenshots: $(STAMP)
 	bash scripts/system-deps.sh
-	BACKLIGHT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m 'browser or x11' tests/collector/dashboard tests/collector/admin tests/tray
+	BACKLIGHT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m 'browser or x11' tests/collector/dashboard tests/collector/admin tests/agent/tray
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""``backlight-agent``: run the agent, enroll it, record consent, show status.
+"""``backlight-agent``: run the agent, enroll it, record consent, upload now, show status.
 
 Exit codes: 0 done, 2 wrong usage (argparse), 1 failed (the reason on stderr).
 Only what other programs read goes to stdout: the device id after
@@ -13,11 +13,8 @@ import json
 import logging
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
-from agent import auto_enroll
-from agent.auto_enroll import AutoEnroller
 from agent.config import (
     ENV_HOME,
     AlreadyRunning,
@@ -26,12 +23,15 @@ from agent.config import (
     ProfileLock,
     load_config,
 )
-from agent.consent import ConsentBook, queue_decision
-from agent.enrollment import EnrollmentFailed, enroll_profile
+from agent.core.auto_enroll import AutoEnroller
+from agent.core.collector_client import CollectorClient
+from agent.core.consent import ConsentBook, queue_decision
+from agent.core.enrollment import EnrollmentFailed, enroll_profile
+from agent.core.policy import PolicyStore
+from agent.core.upload_request import ask_running_agent, upload_here
+from agent.core.uploader import Uploader
 from agent.outbox import Outbox
-from agent.policy import PolicyStore
-from agent.quarantine import reason
-from agent.uploader import CollectorClient, Uploader, token_fingerprint
+from agent.status import clock, snapshot, status_lines
 
 log = logging.getLogger("backlight-agent")
 
@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("consent", parents=[common], help="show or record the consent decision")
     c.add_argument("action", choices=["show", "grant", "withdraw", "decline"])
 
+    sub.add_parser(
+        "upload", parents=[common], help="send what is waiting now, and say what was sent"
+    )
+
     s = sub.add_parser("status", parents=[common], help="tracking, queue, last upload")
     s.add_argument("--json", action="store_true", help="machine-readable")
     return p
@@ -84,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         paths = Paths.resolve(getattr(args, "config", None))
-        handler = {"enroll": enroll, "consent": consent, "status": status}.get(args.command, run)
+        handler = {"enroll": enroll, "consent": consent, "upload": upload, "status": status}.get(
+            args.command, run
+        )
         return handler(paths, args)
     except (CliError, ConfigError, AlreadyRunning, OSError) as e:
         print(f"backlight-agent: {e}", file=sys.stderr)
@@ -121,6 +127,8 @@ def enroll(paths: Paths, args: argparse.Namespace) -> int:
     except EnrollmentFailed as e:
         raise CliError(str(e)) from None
     print(config.device_id)
+    team = f" in team {config.team!r}" if config.team else ""
+    print(f"Enrolled {config.user!r}{team} at {url} (device {config.device_id}).", file=sys.stderr)
     return 0
 
 
@@ -173,90 +181,56 @@ def _send_now(paths: Paths, outbox: Outbox, body: dict) -> bool:
     return sent and outbox.stats().pending_consent == 0
 
 
+def upload(paths: Paths, _args: argparse.Namespace) -> int:
+    """Through the running agent when there is one (it owns the outbox), else here."""
+    config = load_config(paths)
+    if not config.enrolled:
+        raise CliError("not enrolled, nothing can be sent: run `backlight-agent enroll` first")
+    paths.ensure()
+    try:
+        lock = ProfileLock(paths.data_dir / "agent.lock")
+    except AlreadyRunning:
+        who = "the running agent "
+        result = ask_running_agent(paths)
+        if result is None:
+            raise CliError(
+                "the running agent did not answer in time; it sends on its own"
+            ) from None
+    else:
+        who = ""
+        try:
+            result = upload_here(paths, config)
+        finally:
+            lock.release()
+    sent, queued = result["sent"], result["queued"]
+    if not result["ok"]:
+        raise CliError(f"not sent: {_why_not(result)}; {queued} segment(s) stay queued")
+    if not any(sent.values()):
+        print(f"{who}sent nothing: nothing was waiting ({queued} segment(s) still queued).")
+    else:
+        print(
+            f"{who}sent {sent['segments']} segment(s) in {sent['batches']} batch(es), "
+            f"{sent['consent']} consent decision(s), {sent['units']} work item(s); "
+            f"{queued} segment(s) still queued."
+        )
+    return 0
+
+
+def _why_not(result: dict) -> str:
+    until = result.get("rate_limited_until")
+    if until and not result["asked"]:
+        return (
+            f"rate limited: the collector asked to wait until {clock(until)}, "
+            "and is not asked again before then"
+        )
+    error = result.get("error") or "the collector could not be reached"
+    return f"rate limited: {error}" if until else error
+
+
 def status(paths: Paths, args: argparse.Namespace) -> int:
     snap = snapshot(paths)
     if args.json:
         print(json.dumps(snap, indent=2, default=str))
         return 0
-    q = snap["queue"]
-    lines = [
-        f"agent:        {'running' if snap['running'] else 'not running'}",
-        f"tracking:     {'yes' if snap['tracking'] else 'no'}"
-        + (f" (paused until {snap['paused_until']})" if snap["paused_until"] else ""),
-        f"consent:      {snap['consent']} (current version {snap['consent_version']})",
-        f"enrolled:     {snap['collector'] or 'no'}"
-        + ("  -- the collector refused the device token" if snap["unauthorised"] else ""),
-        f"device:       {snap['device_id'] or 'none'}",
-        f"queued:       {q['segments']} segment(s), {q['consent']} consent decision(s), "
-        f"{q['units']} work item(s)",
-        f"last upload:  {snap['last_upload_at'] or 'never'}",
-    ]
-    if snap["last_error"]:
-        lines.append(f"last error:   {snap['last_error']}")
-    auto = snap["auto_enrollment"]
-    if auto:
-        what = {"refused": "REFUSED", "invalid": "machine config unusable"}.get(
-            auto["state"], "not yet (collector unreachable, retrying)"
-        )
-        lines.append(f"auto-enroll:  {what} ({auto['at']}): {auto['error']}")
-    lines.append(f"quarantined:  {len(snap['quarantined'])} batch(es)")
-    for b in snap["quarantined"]:
-        lines.append(
-            f"  {b['batch_id']}: {b['segments']} segment(s), {b['status_code']}: {b['reason']}"
-        )
-    for limit in snap["limitations"]:
-        lines.append(f"limitation:   {limit}")
-    print("\n".join(lines))
+    print("\n".join(status_lines(snap)))
     return 0
-
-
-def snapshot(paths: Paths) -> dict:
-    """Status from the profile's files, whether or not an agent is running."""
-    config = load_config(paths)
-    policy = PolicyStore(paths.policy_cache).current
-    book = ConsentBook(paths.consent_file)
-    try:
-        ProfileLock(paths.data_dir / "agent.lock").release()
-        running = False
-    except AlreadyRunning:
-        running = True
-    except OSError:  # no profile yet
-        running = False
-    if not paths.outbox.exists():
-        stats, meta = None, {}
-    else:
-        outbox = Outbox(paths.outbox, recover=False)
-        stats = outbox.stats()
-        meta = {
-            k: outbox.get_meta(k)
-            for k in ("tracking", "paused_until", "limitations", "unauthorised")
-        }
-        outbox.close()
-    return {
-        "running": running,
-        "tracking": running and meta.get("tracking") == "1",
-        "paused_until": meta.get("paused_until") if running else None,
-        "consent": book.status(policy.consent_version),
-        "consent_version": policy.consent_version,
-        "enrolled": config.enrolled,
-        "collector": config.collector_url,
-        "device_id": config.device_id,
-        "unauthorised": bool(
-            config.enrolled and meta.get("unauthorised") == token_fingerprint(config.device_token)
-        ),
-        "queue": {
-            "segments": stats.queued_segments if stats else 0,
-            "batches": stats.pending_batches if stats else 0,
-            "consent": stats.pending_consent if stats else 0,
-            "units": stats.pending_units if stats else 0,
-        },
-        "quarantined": [
-            {**asdict(q), "reason": reason(q.status_code, q.error)} for q in stats.quarantined
-        ]
-        if stats
-        else [],
-        "last_upload_at": stats.last_upload_at if stats else None,
-        "last_error": stats.last_error if stats else None,
-        "limitations": json.loads(meta["limitations"]) if meta.get("limitations") else [],
-        "auto_enrollment": None if config.enrolled else auto_enroll.read_state(paths),
-    }

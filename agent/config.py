@@ -98,6 +98,8 @@ class AgentConfig:
     device_token: str | None = None
     ca_bundle: str | None = None
     user: str | None = None
+    #: The team the collector filed this person under, as it said at enrollment.
+    team: str | None = None
     poll_interval_s: float = 1.0
     checkpoint_s: float = MAX_CHECKPOINT_S
     data_dir: str | None = None
@@ -174,6 +176,16 @@ def write_private_json(path: Path, data: Any) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def file_signature(path: os.PathLike) -> tuple | None:
+    """What changes when a file is replaced or rewritten; None when it is absent.
+    Another process's change to a profile file is noticed by comparing these."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _tighten_mode(path: Path) -> None:

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 
 from agent.config import Paths
-from agent.core import AgentCore
+from agent.core.facade import AgentCore
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def run_headless(
     final_upload_timeout: float = FINAL_UPLOAD_TIMEOUT_S,
     enroller: Callable | None = None,
 ) -> int:
-    """Run until a signal; returns the exit code. ``enroller``: see ``agent.auto_enroll``."""
+    """Run until a signal; returns the exit code. ``enroller``: see ``agent.core.auto_enroll``."""
     stop = threading.Event()
     received: list[str] = []
 

@@ -43,7 +43,7 @@ TITLE = "Payroll run - week 47"
 TARGETS = {"headless": (0.5, 50.0), "tray": (1.0, 120.0)}
 BASELINE = """
 import time
-import agent.cli, agent.service, agent.core, agent.platform.x11, agent.input
+import agent.cli, agent.service, agent.core, agent.platform.x11, agent.platform.input
 import Xlib.display, pynput.keyboard, pynput.mouse, requests, psutil
 time.sleep(1e6)
 """

@@ -1,5 +1,6 @@
-"""What every platform probe shares: the Window it reports, the error it raises
-when it cannot work at all, and the process-name lookup.
+"""The platform layer's interface: the ``Probe`` and ``InputSource`` the tracker
+drives, the ``Window`` a probe reports, the error it raises when it cannot work
+at all, and the process-name lookup the probes share.
 
 A probe answers two questions about once a second: which window is in front
 (``foreground``) and how long the person has been away from the keyboard and
@@ -15,11 +16,19 @@ employee.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import psutil
 
-__all__ = ["ForegroundProbe", "ProbeUnavailable", "ProcessNames", "Window"]
+__all__ = [
+    "ForegroundProbe",
+    "InputSource",
+    "Probe",
+    "ProbeUnavailable",
+    "SessionLock",
+    "ProcessNames",
+    "Window",
+]
 
 
 class Window(NamedTuple):
@@ -31,13 +40,47 @@ class Window(NamedTuple):
     exe: str = ""
 
 
+class Probe(Protocol):
+    """What the tracker asks of a probe; ``ForegroundProbe`` is the usual base."""
+
+    name: str
+
+    def start(self) -> None: ...
+    def foreground(self) -> Window | None: ...
+    def idle_seconds(self) -> float | None: ...
+    def limitations(self) -> list[str]: ...
+    def close(self) -> None: ...
+
+
+class InputSource(Protocol):
+    """What the tracker asks of an input listener (``agent.platform.input``):
+    counts and the time of the last input, never a key's value."""
+
+    problem: str | None
+
+    def start(self) -> bool: ...
+    def take_counts(self) -> tuple[int, int]: ...
+    def seconds_since_input(self) -> float | None: ...
+    def stop(self) -> None: ...
+
+
+class SessionLock(Protocol):
+    """Whether the session is locked (``agent.platform.session_lock``): True, False,
+    or None when this machine cannot tell (``problem`` says why)."""
+
+    problem: str | None
+
+    def locked(self) -> bool | None: ...
+    def close(self) -> None: ...
+
+
 class ProbeUnavailable(RuntimeError):
     """This desktop cannot be watched at all; the message is shown to the employee
     as it is, so it says what is missing and, when it can, what to do."""
 
 
 class ForegroundProbe:
-    """The base the platform probes share: the tracker's ``Probe`` protocol with
+    """The base the platform probes share: ``Probe`` with
     do-nothing defaults, so a probe only writes what its platform can do."""
 
     name = "base"

@@ -18,6 +18,6 @@ if TYPE_CHECKING:
 
 
 def run(paths: Paths, enroller: Callable | None = None) -> int:
-    from agent.tray.app import run as run_tray
+    from agent.tray.process import run as run_tray
 
     return run_tray(paths, enroller)

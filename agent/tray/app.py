@@ -10,27 +10,19 @@ policy brings a new consent version while the tray runs.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import signal
-import socket
-import sys
-from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRect, QSocketNotifier, QTimer
+from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from agent.config import AlreadyRunning, Paths
-from agent.core import AgentCore
-from agent.state import AgentState
-from agent.tracking_gate import ConsentUnavailable
+from agent.core.facade import AgentCore
+from agent.core.state import AgentState
+from agent.core.tracking_gate import ConsentUnavailable
 from agent.tray import icons
 from agent.tray.bridge import CoreBridge
 from agent.tray.client_picker import ClientPicker
 from agent.tray.consent_window import ConsentWindow
-from agent.tray.instance import SingleInstance, ask_running_to_show, server_name
 from agent.tray.log_work import LogWorkDialog
 from agent.tray.menu import TrayMenu
 from agent.tray.my_data import MyData, ask_where
@@ -261,7 +253,7 @@ class TrayApp(QObject):
             self.shooter.later("tray-consent.png", lambda: _frame(self.consent_window))
 
     def privacy_url(self) -> str | None:
-        """The collector's public ``/privacy`` page (DESIGN §5), once enrolled."""
+        """The collector's public ``/privacy`` page (docs/design.md §5), once enrolled."""
         url = self.core.config.collector_url
         return f"{url.rstrip('/')}/privacy" if url else None
 
@@ -344,69 +336,3 @@ class TrayApp(QObject):
 def _frame(widget) -> QRect:
     """The window with its decorations, in screen coordinates."""
     return widget.frameGeometry()
-
-
-# -- the process -------------------------------------------------------------------
-
-
-def _has_display() -> bool:
-    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _quit_on_signals(app: QApplication) -> QSocketNotifier | None:
-    """SIGTERM (logout), SIGINT, SIGHUP end the tray cleanly, without polling:
-    the signal wakes Qt's event loop through a socket pair."""
-    if not hasattr(signal, "set_wakeup_fd"):
-        return None
-    rsock, wsock = socket.socketpair()
-    rsock.setblocking(False)
-    wsock.setblocking(False)
-    signal.set_wakeup_fd(wsock.fileno())
-    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda *_: app.quit())
-    notifier = QSocketNotifier(rsock.fileno(), QSocketNotifier.Type.Read, app)
-
-    def drain() -> None:
-        with contextlib.suppress(OSError):
-            rsock.recv(64)
-
-    notifier.activated.connect(drain)
-    notifier._socks = (rsock, wsock)  # keep both ends alive with the notifier
-    return notifier
-
-
-def run(paths: Paths, enroller: Callable | None = None) -> int:
-    """``backlight-agent`` with no arguments: the tray, one per session and profile."""
-    if not _has_display():
-        from agent.service import run_headless
-
-        print("backlight-agent: no display; running headless", file=sys.stderr)
-        return run_headless(paths, enroller=enroller)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Backlight")
-    app.setQuitOnLastWindowClosed(False)
-    name = server_name(paths)
-    if ask_running_to_show(name):
-        print("backlight-agent: already running; asked it to show itself", file=sys.stderr)
-        return 0
-    try:
-        core = AgentCore(paths, enroller=enroller)
-    except AlreadyRunning as e:
-        print(f"backlight-agent: {e}", file=sys.stderr)
-        return 1
-    instance = SingleInstance(name)
-    if not instance.listen():
-        log.warning("cannot listen on %s: a second start will not find this one", name)
-    tray = TrayApp(core, shooter=Shooter.from_env())
-    instance.showRequested.connect(tray.show_self)
-    notifier = _quit_on_signals(app)
-    app.aboutToQuit.connect(tray.shutdown)
-    QTimer.singleShot(0, tray.start)
-    try:
-        return app.exec()
-    finally:
-        instance.close()
-        del notifier

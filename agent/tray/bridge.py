@@ -17,8 +17,8 @@ from datetime import date
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from agent.core import AgentCore
-from agent.state import AgentState
+from agent.core.facade import AgentCore
+from agent.core.state import AgentState
 
 
 class CoreBridge(QObject):

@@ -1,6 +1,6 @@
 """The consent window: the collector's own words, then Agree or Decline.
 
-The text comes from the policy (DESIGN §5), so what the employee reads is
+The text comes from the policy (docs/design.md §5), so what the employee reads is
 what the organisation configured (group size, individual reports, retention).
 Each paragraph that starts with a short "Heading:" gets the heading in bold,
 which is all the structure the plain text needs.

@@ -1,6 +1,6 @@
 """Log completed work: function, how many units, corrections, client.
 
-The employee's own count of output units (DESIGN §3, ``POST /me/output-units``)
+The employee's own count of output units (docs/design.md §3, ``POST /me/output-units``)
 is what turns their hours into hours per unit. The core queues the item in
 the outbox and the next upload sends it, so logging works offline; the
 dialog says which of the two happened rather than claiming it was sent.
@@ -108,7 +108,7 @@ class LogWorkDialog(QDialog):
         self._units_changed(self.units.value())
 
     def _units_changed(self, value: int) -> None:
-        # Payroll corrections count paychecks, not pay cycles (DESIGN §4): one
+        # Payroll corrections count paychecks, not pay cycles (docs/design.md §4): one
         # cycle pays the whole operation, so the collector checks the bound.
         if self.function.currentData() == "payroll":
             self.corrections.setMaximum(MAX_UNITS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from agent.state import AgentState
+from agent.core.state import AgentState
 from agent.tray import icons
 from agent.tray.view import StatusView
 

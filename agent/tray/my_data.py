@@ -1,4 +1,4 @@
-""" "Download my data" and "Stop and erase my data" in the tray (DESIGN §5).
+""" "Download my data" and "Stop and erase my data" in the tray (docs/design.md §5).
 
 The collector holds the employee's figures; these ask it for a copy
 (``GET /me/export.zip``) or for erasure (``POST /me/erase``) with the
@@ -19,9 +19,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from agent.core import AgentCore
+from agent.core.collector_client import HttpError, Unreachable
+from agent.core.facade import AgentCore
 from agent.tray.screenshots import Shooter
-from agent.uploader import HttpError, Unreachable
 
 
 def default_path(today: date | None = None) -> Path:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent.today import Today
+from agent.core.today import Today
 from agent.tray.bridge import CoreBridge
 from agent.tray.view import describe, duration, label, plural, when
 from shared.catalogue import AWAY_CATEGORIES, FUNCTION_IDS

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from agent.state import AgentState
+from agent.core.state import AgentState
 from shared.catalogue import category_name
 
 #: Icon kinds, one picture each (``agent.tray.icons``).

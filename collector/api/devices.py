@@ -39,14 +39,16 @@ def enroll(_caller, *, body: m.EnrollRequest):
     result = store.enroll(
         body.enrollment_token, body.hostname, body.os, body.agent_version, body.user
     )
-    if result is None:
+    if result is None:  # which one is safe to say: only a holder of the token learns it
+        why = store.enrollment_token_problem(body.enrollment_token)
         raise ApiError(
             401,
             "unauthorised",
-            "enrollment_token: unknown, used up, expired or revoked",
-            [{"field": "enrollment_token", "message": "not valid"}],
+            f"enrollment_token: {why}",
+            [{"field": "enrollment_token", "message": why}],
         )
     device_id, token = result
+    device = store.device_by_token(token)
     store.audit(
         f"device:{device_id}",
         "device.enroll",
@@ -54,7 +56,13 @@ def enroll(_caller, *, body: m.EnrollRequest):
         {"hostname": body.hostname, "user": body.user},
         request.remote_addr or "",
     )
-    return {"device_id": device_id, "device_token": token, "policy": policy_mod.build(store)}, 201
+    return {
+        "device_id": device_id,
+        "device_token": token,
+        "policy": policy_mod.build(store),
+        "user": device.person_name if device else body.user,
+        "team": device.team_name if device else None,
+    }, 201
 
 
 @operation(

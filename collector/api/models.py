@@ -123,6 +123,8 @@ class EnrollResponse(Response):
     device_id: str
     device_token: str
     policy: Policy
+    user: str | None = None  # the person the device was filed under, for the agent to say
+    team: str | None = None
 
 
 class ConsentRequest(Request):

@@ -45,6 +45,10 @@ class AccessStore(ABC):
     def revoke_enrollment_token(self, token_id: int) -> bool: ...
 
     @abstractmethod
+    def enrollment_token_problem(self, token: str) -> str:
+        """Why an enrollment token was refused: unknown, revoked, expired or used up."""
+
+    @abstractmethod
     def enroll(
         self, token: str, hostname: str, os_name: str, agent_version: str, user: str
     ) -> tuple[str, str] | None: ...

@@ -47,12 +47,12 @@ CYCLING_AGENT = r"""
 import sys, time
 from functools import partial
 import agent.service
-from agent.core import AgentCore
-from agent.tracker import FixedWindow
+from agent.core.facade import AgentCore
+from agent.platform.base import Window
 
 period = float(sys.argv[1])
-windows = [FixedWindow("excel", "Payroll run - Excel"),
-           FixedWindow("excel", "Team schedule - Excel")]
+windows = [Window("excel", "Payroll run - Excel"),
+           Window("excel", "Team schedule - Excel")]
 
 class CyclingProbe:
     name = "cycling"

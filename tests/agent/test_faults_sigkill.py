@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from agent.core.tracker import Tracker
 from agent.outbox import Outbox
-from agent.tracker import FixedProbe, Tracker
+from agent.platform.fixed import FixedProbe
 from shared.rules import default_rules
 from tests.agent.test_faults_collector_down import (
     agent_home,  # noqa: F401 - fixture

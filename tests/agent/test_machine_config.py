@@ -109,7 +109,7 @@ def test_the_installers_writer_round_trips_odd_characters_and_merges(tmp_path):
 
 
 def test_which_enrollment_failures_are_final():
-    from agent.enrollment import EnrollmentFailed
+    from agent.core.enrollment import EnrollmentFailed
 
     assert EnrollmentFailed("used up", 401).refused
     assert EnrollmentFailed("bad", 422).refused

@@ -97,6 +97,23 @@ class DevicesMixin:
             )
         return device_id, device_token
 
+    def enrollment_token_problem(self: Store, token: str) -> str:
+        """Why ``enroll`` refused ``token``: unknown, revoked, expired or used up."""
+        row = self.one(
+            """SELECT uses_left, expires_at, revoked_at FROM enrollment_tokens
+               WHERE token_hash = ?""",
+            (security.hash_secret(token),),
+        )
+        if row is None:
+            return "unknown"
+        if row["revoked_at"] is not None:
+            return "revoked"
+        if row["expires_at"] is not None and row["expires_at"] < time.time():
+            return "expired"
+        if row["uses_left"] is not None and row["uses_left"] <= 0:
+            return "used up"
+        return "unknown"  # valid after all (a race with a revoke or a new use): say no more
+
     def device_by_token(self: Store, token: str) -> Device | None:
         row = self.one(
             """SELECT d.id, d.person_id, p.name AS person_name, p.team_id, t.name AS team_name,
