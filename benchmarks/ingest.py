@@ -73,8 +73,12 @@ def body(segs: list[dict]) -> bytes:
     ).encode()
 
 
-def setup_server(tmp: Path, devices: int) -> tuple[CollectorServer, list[str]]:
-    server = CollectorServer(tmp / "bench.db", tmp / "bench.log")
+def setup_server(
+    tmp: Path, devices: int, db: str | None = None
+) -> tuple[CollectorServer, list[str]]:
+    """A served collector with `devices` enrolled and consenting; `db` a URL
+    (benchmarks/backends.py), else a SQLite file in `tmp`."""
+    server = CollectorServer(db or tmp / "bench.db", tmp / "bench.log")
     store = open_store(server.db)
     team = store.add_team("bench")
     tokens = []
