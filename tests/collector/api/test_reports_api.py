@@ -22,9 +22,12 @@ def org(shared_collector):
     """Five people in 'ops' and two in 'tiny'; a known fortnight of work."""
     c = shared_collector
     c.cli("team", "add", "tiny")
+    # A Monday at least ten days back, so the range holds one whole week
+    # whatever weekday the suite runs on (workload rates whole weeks only).
     start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(
         days=10
     )
+    start -= timedelta(days=start.weekday())
     people = [c.enroll(f"p{i}") for i in range(5)]
     # 14 hours of scheduling in all (seed 001: 2 schedules -> 7 h per schedule)
     # and 40 hours of QA (80 evaluations -> 30 minutes each), spread over the five.

@@ -102,3 +102,30 @@ def test_the_demo_story_is_dated_in_the_past(store):
     sched = next(r for r in review["functions"] if r["function"] == "scheduling")
     assert sched["span_to"] <= reports.month_bounds(month)[1]
     assert sched["unit_days"] in (4, 5)
+
+
+def test_no_window_of_the_year_puts_a_second_function_below_quality():
+    """Whatever day the demo is made, only payroll fails on quality: a function
+    with a few units a week must not cross its limit on one correction."""
+    from collector.demo import CLIENTS
+    from collector.service.settings_table import OUR_QUALITY_LIMIT, QUALITY_DEFAULTS
+
+    first = date(2026, 1, 5)
+    days = [first + timedelta(days=n) for n in range(540)]
+    workdays = [d for d in days if d.weekday() < 5]
+    units, _ = demo_volumes.plan(workdays, "2026-11", [(c[0], c[4]) for c in CLIENTS])
+    failing: set[tuple[str, date]] = set()
+    for end in workdays[100:]:
+        start = end - timedelta(days=27)
+        totals: dict[str, list[int]] = {}
+        for u in units:
+            if start <= u.day <= end:
+                t = totals.setdefault(u.function, [0, 0])
+                t[0] += u.units * (demo_volumes.OPERATION_SIZE if u.function == "payroll" else 1)
+                t[1] += u.corrections
+        for function, (n, wrong) in totals.items():
+            if function != "payroll" and wrong / n > QUALITY_DEFAULTS.get(
+                function, OUR_QUALITY_LIMIT
+            ):
+                failing.add((function, end))
+    assert failing == set()
