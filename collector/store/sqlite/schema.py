@@ -86,7 +86,7 @@ def m003_coarser_rollups(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
-    rebuild(db.conn)
+    rebuild(db.conn, weeks=False)
 
 
 @migrations()
@@ -214,5 +214,30 @@ def m009_absences(db: Database) -> None:
             CHECK (first_day <= last_day)
         );
         CREATE INDEX absences_person ON absences (person_id, first_day);
+        """
+    )
+
+
+@migrations()
+def m013_person_weeks(db: Database) -> None:
+    """Working seconds per person and ISO week (its Monday), kept at ingest.
+
+    Workload rates people over whole weeks; summing a year of daily rows per
+    person and week took 0.9 s at 1,000 people x 1 year, this level a few ms.
+    m010-m012 are taken by work in flight; numbers need not be contiguous.
+    """
+    from collector.store.sqlite.rollups import WORKING
+
+    db.executescript(
+        f"""
+        CREATE TABLE person_weeks (
+            person_id INTEGER NOT NULL,
+            week TEXT NOT NULL,
+            working_s REAL NOT NULL,
+            PRIMARY KEY (person_id, week)
+        ) WITHOUT ROWID;
+        INSERT INTO person_weeks
+            SELECT person_id, date(day, 'weekday 0', '-6 days') AS week, SUM(active_s)
+            FROM rollups WHERE {WORKING} GROUP BY person_id, week;
         """
     )
