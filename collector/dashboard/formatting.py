@@ -91,6 +91,7 @@ def cell(value: Any, kind: str, currency: str = "USD") -> str:
         "share": share,
         "change": lambda v: share(v, signed=True),
         "share1": lambda v: share(v, digits=1),
+        "points": lambda v: f"{v * 100:+.1f} pts",  # a change of a rate: 0.02 -> 0.08 is +6.0
         "day": day,
         "week": lambda v: f"week of {short_day(v)}",
     }.get(kind)
@@ -122,6 +123,7 @@ def register(app: Flask) -> None:
 #: in the column's own unit (shares as fractions: the page's 45% is 0.45).
 CSV_DIGITS = {"hours": 1, "number": 1, "count": 0, "minutes": 0, "share": 2, "change": 2}
 CSV_DIGITS["share1"] = 3
+CSV_DIGITS["points"] = 3
 
 
 def csv_figure(value: Any, kind: str) -> Any:
