@@ -25,7 +25,7 @@ from collector.cli_errors import OperatorGroup
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
 from collector.person_commands import person
-from collector.service.settings_table import SETTINGS, SettingError
+from collector.settings_commands import settings
 
 
 @click.group(cls=OperatorGroup)
@@ -243,42 +243,6 @@ def team_list(db_path: str | None) -> None:
 
 
 @main.group()
-def settings() -> None:
-    """Organisation settings (docs/design.md §4)."""
-
-
-@settings.command("set")
-@db_option
-@click.argument("pairs", nargs=-1, required=True)
-def settings_set(db_path: str | None, pairs: tuple[str, ...]) -> None:
-    """KEY=VALUE ...; all are checked before any is stored."""
-    changes = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise click.UsageError(
-                f"{pair!r}: expected KEY=VALUE; {command_line('settings', 'show')} lists the keys"
-            )
-        changes[key.strip()] = value.strip()
-    store = _store(db_path)
-    try:
-        store.set_settings(changes)
-    except SettingError as exc:
-        raise click.ClickException(str(exc)) from None
-    store.audit("cli", "settings.set", "", changes)
-    for key in changes:
-        click.echo(f"{key} = {json.dumps(store.settings()[key])}", err=True)
-
-
-@settings.command("show")
-@db_option
-def settings_show(db_path: str | None) -> None:
-    values = _store(db_path).settings()
-    for key, s in SETTINGS.items():
-        click.echo(f"{key} = {json.dumps(values[key])}\t# {s.help}")
-
-
-@main.group()
 def privacy() -> None:
     """What is held, for employees, works councils and data-protection officers."""
 
@@ -340,7 +304,7 @@ def units_export(db_path: str | None, start: datetime, end: datetime) -> None:
     click.echo(body, nl=False)
 
 
-for _group in (user, token, apikey, person, backup_command, restore_command):
+for _group in (user, token, apikey, person, settings, backup_command, restore_command):
     main.add_command(_group)
 
 

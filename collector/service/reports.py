@@ -177,6 +177,30 @@ def interruptions_report(
         "suppressed_days": len(hidden_rows),
         "suppressed_days_in_totals": in_totals,
         "advice": interruption_advice(per_person_day or 0.0, total["share_of_tracked_high"]),
+        **counted_with(store),
+    }
+
+
+def counted_with(store: Store) -> dict:
+    """The thresholds interruption counts are made with, and whether a recount
+    of history after a change is still running: while it is, some days still
+    carry counts from the previous thresholds, and the report says so rather
+    than mixing the two silently."""
+    status = store.recount_status()
+    previous = None
+    if status["running"] and status["previous_min_focus_s"] is not None:
+        previous = {
+            "min_focus_s": status["previous_min_focus_s"],
+            "max_away_s": status["previous_max_away_s"],
+        }
+    return {
+        "thresholds": {"min_focus_s": status["min_focus_s"], "max_away_s": status["max_away_s"]},
+        "recount": {
+            "running": status["running"],
+            "done": status["done"],
+            "total": status["total"],
+            "previous_thresholds": previous if status["running"] else None,
+        },
     }
 
 

@@ -205,6 +205,19 @@ class Store(AccessStore):
     @abstractmethod
     def unsettled_person_counts(self, person_id: int, start: str, end: str) -> list[float]: ...
 
+    # -- The recount of history after the thresholds change ------------------
+    @abstractmethod
+    def queue_interruption_recount(self, previous: dict[str, Any]) -> int:
+        """Queue every stored person-day (set_settings calls it in its transaction)."""
+
+    @abstractmethod
+    def recount_history_step(self, limit: int = 50) -> int:
+        """Recount up to `limit` queued person-days; how many were done."""
+
+    @abstractmethod
+    def recount_status(self) -> dict[str, Any]:
+        """The thresholds in force and the recount's progress (done, total, running)."""
+
     # -- Report queries ----------------------------------------------------
     @abstractmethod
     def people_tracked(self, team_ids: list[int] | None, start: str, end: str) -> int: ...

@@ -29,6 +29,7 @@ PERSON_TABLES: tuple[tuple[str, str], ...] = (
     ("rollups_monthly", "person_id"),
     ("interruption_days", "person_id"),
     ("interruption_backlog", "person_id"),
+    ("interruption_recount_queue", "person_id"),
     ("absences", "person_id"),
     ("output_units", "person_id"),
 )
