@@ -269,7 +269,7 @@ def units() -> None:
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 def units_import(db_path: str | None, csv_file) -> None:
     """Import a CSV; if any row is bad, nothing is stored and every bad row is listed."""
-    from collector.service.output_units import UnitsRejected, parse_csv, resolve_units
+    from collector.service.output_units import UnitsRejected, check_csv
 
     store = _store(db_path)
     try:
@@ -279,7 +279,7 @@ def units_import(db_path: str | None, csv_file) -> None:
             f'{csv_file.name} is not UTF-8 text; save it as "CSV UTF-8" and import it again'
         ) from None
     try:
-        rows = resolve_units(store, parse_csv(text), None, prefix="rows", first=2)
+        rows = check_csv(store, text, None)  # every problem of every row, in one pass
     except UnitsRejected as exc:
         for f in exc.fields:
             click.echo(f"{f['field'].replace('rows.', 'row ', 1)}: {f['message']}", err=True)
