@@ -169,6 +169,13 @@ class Store(AccessStore):
     @abstractmethod
     def first_tracked_days(self, person_ids: list[int]) -> dict[int, date]: ...
 
+    @abstractmethod
+    def counted_from_days(self, person_ids: list[int]) -> dict[int, date]:
+        """Per person: the admin-set start day, else the first tracked day."""
+
+    @abstractmethod
+    def set_start_day(self, person_id: int, day: str | None) -> bool: ...
+
     # -- Audit log ---------------------------------------------------------
     @abstractmethod
     def audit(
