@@ -73,9 +73,10 @@ class InterruptionRecountMixin:
         limits = (s[THRESHOLDS[0]], s[THRESHOLDS[1]])
         with self.write() as c:
             self.take_counting_turn()
+            # In key order: sorting the whole queue by day for every chunk would
+            # make a long history cost more than linear time.
             pending = c.execute(
-                """SELECT person_id, team_id, day FROM interruption_recount_queue
-                   ORDER BY day DESC, person_id LIMIT ?""",
+                "SELECT person_id, team_id, day FROM interruption_recount_queue LIMIT ?",
                 (limit,),
             ).fetchall()
             for person_id, team_id, day in pending:

@@ -48,7 +48,7 @@ def test_new_thresholds_recount_every_stored_day(filled):
 
     assert store.recount_history_step(limit=3) == 3
     assert store.recount_status()["done"] == 3
-    assert _total(store) == 4  # the three most recent days are recounted
+    assert _total(store) == 4  # three days are recounted
     while store.recount_history_step(limit=3):
         pass
     status = store.recount_status()
