@@ -131,13 +131,21 @@ def available_workdays(
     neither organisation holidays nor the person's recorded absences."""
     if first_tracked is None:
         return 0
-    d = max(start, first_tracked)
-    n = 0
-    while d <= end:
-        if d.weekday() < WORKDAYS_PER_WEEK and d not in holidays and d not in absent:
-            n += 1
-        d += timedelta(days=1)
-    return n
+    first = max(start, first_tracked)
+    if first > end:
+        return 0
+    whole, rest = divmod((end - first).days + 1, 7)
+    weekdays = whole * WORKDAYS_PER_WEEK + sum(
+        (first.weekday() + i) % 7 < WORKDAYS_PER_WEEK for i in range(rest)
+    )
+    # Counted, not walked: a year for 1,000 people was 0.35 s of a report.
+    off = {
+        d
+        for days in (holidays, absent)
+        for d in days
+        if first <= d <= end and d.weekday() < WORKDAYS_PER_WEEK
+    }
+    return weekdays - len(off)
 
 
 def whole_weeks(start: date, end: date) -> list[date]:

@@ -396,16 +396,14 @@ def _weekly_over_whole_weeks(
     are partial, and their hours would show as a "lowest week" of a few
     hours (issue 13: a person who joined today as a lowest week of 0.0 h).
     None when the range holds no whole week: then the range itself is the
-    basis, as before. One `hours_by_person` per week: no new query to port.
+    basis, as before. Read from the weekly level the store keeps at ingest.
     """
     weeks = whole_weeks(start, end)
     if not weeks:
         return None
     by_week: dict[int, dict[date, float]] = {}
-    for monday in weeks:
-        sunday = (monday + timedelta(days=6)).isoformat()
-        for r in store.hours_by_person(team_ids, monday.isoformat(), sunday):
-            by_week.setdefault(r["person_id"], {})[monday] = r["hours"]
+    for r in store.weekly_hours_by_person(team_ids, weeks[0].isoformat(), weeks[-1].isoformat()):
+        by_week.setdefault(r["person_id"], {})[date.fromisoformat(r["week"])] = r["hours"]
     out: dict[int, float | None] = {}
     for person, first_day in first.items():
         mine = by_week.get(person, {})

@@ -255,6 +255,9 @@ class Store(AccessStore):
 
     @abstractmethod
     def hours_by_person(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]: ...
+    def weekly_hours_by_person(
+        self, team_ids: list[int] | None, first_monday: str, last_monday: str
+    ) -> list[dict]: ...
 
     @abstractmethod
     def uncategorised_apps(self, start: str, end: str, limit: int = 50) -> list[dict]: ...

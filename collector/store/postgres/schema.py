@@ -361,10 +361,30 @@ def m012_interruption_recount(conn: PgConnection) -> None:
     )
 
 
+def m013_person_weeks(conn: PgConnection) -> None:
+    """SQLite's m013: working seconds per person and ISO week."""
+    conn.run_script(
+        _byte_order(
+            """
+            CREATE TABLE person_weeks (
+                person_id BIGINT NOT NULL,
+                week TEXT NOT NULL,
+                working_s DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (person_id, week)
+            );
+            INSERT INTO person_weeks
+                SELECT person_id, week_monday(day) AS week, SUM(active_s)
+                FROM rollups WHERE category != 'non_work' GROUP BY person_id, week_monday(day);
+            """
+        )
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[PgConnection], None]]] = [
     ("m001_initial", m001_initial),
     ("m010_person_start_day", m010_person_start_day),
     ("m012_interruption_recount", m012_interruption_recount),
+    ("m013_person_weeks", m013_person_weeks),
 ]
 
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from collector.store.sqlite.batch_digest import BatchIdReused, batch_digest
-from collector.store.sqlite.rollups import purge_derived
+from collector.store.sqlite.rollups import purge_derived, week_monday
 from collector.store.sqlite.sql import now_iso
 from shared.payload import SummaryBatch
 
@@ -140,9 +140,10 @@ class IngestMixin:
         roll: dict[tuple[str, str, str], list[float]],
         team_days: dict[str, list],
     ) -> None:
-        """Bring the monthly and per-team levels (rollups.py) along."""
+        """Bring the monthly, weekly and per-team levels (rollups.py) along."""
         monthly: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
         team: dict[tuple[str, str], float] = defaultdict(float)
+        weekly: dict[str, float] = defaultdict(float)
         for (d, cat, client), (active, idle, _k, _c) in roll.items():
             m = monthly[(d[:7], cat, client)]
             m[0] += active
@@ -150,12 +151,19 @@ class IngestMixin:
             team[(d, cat)] += active
             if cat != "non_work":
                 team_days[d][1] += active
+                weekly[week_monday(d)] += active
         self.conn.executemany(
             """INSERT INTO rollups_monthly (person_id, team_id, month, category, client,
                active_s, idle_s) VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (person_id, month, category, client) DO UPDATE SET
                active_s = active_s + excluded.active_s, idle_s = idle_s + excluded.idle_s""",
             [(device.person_id, device.team_id, *k, *v) for k, v in monthly.items()],
+        )
+        self.conn.executemany(
+            """INSERT INTO person_weeks (person_id, week, working_s) VALUES (?, ?, ?)
+               ON CONFLICT (person_id, week) DO UPDATE SET
+               working_s = working_s + excluded.working_s""",
+            [(device.person_id, w, secs) for w, secs in weekly.items()],
         )
         self.conn.executemany(
             """INSERT INTO team_rollups (team_id, day, category, active_s) VALUES (?, ?, ?, ?)

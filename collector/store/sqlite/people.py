@@ -60,13 +60,15 @@ class TeamsMixin:
 
     def counted_from_days(self: Store, person_ids: list[int]) -> dict[int, date]:
         """The day each person counts from in targets and available hours: the
-        start day an admin set, else their first day with tracked time."""
+        start day an admin set, else their first day with tracked time (one
+        primary-key seek per person, as first_tracked_days)."""
         if not person_ids:
             return {}
         marks = ",".join("?" * len(person_ids))
         rows = self.all(
             f"""SELECT p.id AS person_id, p.start_day AS start_day,
-                       (SELECT MIN(r.day) FROM rollups r WHERE r.person_id = p.id) AS first
+                       (SELECT r.day FROM rollups r WHERE r.person_id = p.id
+                        ORDER BY r.day LIMIT 1) AS first
                 FROM people p WHERE p.id IN ({marks})""",
             person_ids,
         )

@@ -27,6 +27,7 @@ PERSON_TABLES: tuple[tuple[str, str], ...] = (
     ("segments", "person_id"),
     ("rollups", "person_id"),
     ("rollups_monthly", "person_id"),
+    ("person_weeks", "person_id"),
     ("interruption_days", "person_id"),
     ("interruption_backlog", "person_id"),
     ("interruption_recount_queue", "person_id"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from collector.store.sqlite.rollups import WORKING, person_row_parts, person_rows
+from collector.store.sqlite.rollups import WORKING, person_rows, week_split
 from collector.store.sqlite.sql import in_list
 from shared.catalogue import FUNCTION_IDS
 
@@ -121,10 +121,24 @@ class QueriesMixin:
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]:
         """Working hours per person who was tracked in the range. Summed per
-        person through the primary key rather than grouped over all rows."""
-        parts = person_row_parts(start, end, None, f"person_id = p.id AND {WORKING}")
-        summed = " + ".join(f"(SELECT TOTAL(active_s) FROM ({sql}))" for sql, _ in parts)
-        params = [p for _, ps in parts for p in ps]
+        person through the primary keys rather than grouped over all rows:
+        whole weeks from `person_weeks`, the edge days from daily rows."""
+        weeks, edges = week_split(start, end)
+        terms = ["0"]
+        params: list = []
+        if weeks:
+            terms.append(
+                "(SELECT TOTAL(working_s) FROM person_weeks"
+                " WHERE person_id = p.id AND week BETWEEN ? AND ?)"
+            )
+            params += weeks
+        for lo, hi in edges:
+            terms.append(
+                "(SELECT TOTAL(active_s) FROM rollups"
+                f" WHERE person_id = p.id AND day BETWEEN ? AND ? AND {WORKING})"
+            )
+            params += [lo, hi]
+        summed = " + ".join(terms)
         where, team_params = in_list("p.team_id", team_ids)
         rows = self.all(
             f"""SELECT * FROM (
@@ -134,6 +148,21 @@ class QueriesMixin:
                     ORDER BY t.name, p.name)
                 WHERE hours > 0""",
             [*params, *team_params],
+        )
+        return [dict(r) for r in rows]
+
+    def weekly_hours_by_person(
+        self: Store, team_ids: list[int] | None, first_monday: str, last_monday: str
+    ) -> list[dict]:
+        """Working hours per person and ISO week (its Monday) in the range, from
+        the weekly level kept at ingest; people of `team_ids` by their team now,
+        as `hours_by_person` counts them."""
+        where, team_params = in_list("p.team_id", team_ids)
+        rows = self.all(
+            f"""SELECT w.person_id, w.week, w.working_s / 3600.0 AS hours
+                FROM person_weeks w JOIN people p ON p.id = w.person_id
+                WHERE w.week BETWEEN ? AND ? AND w.working_s > 0{where}""",
+            [first_monday, last_monday, *team_params],
         )
         return [dict(r) for r in rows]
 

@@ -1,8 +1,9 @@
 """Coarser rollups derived from the daily ones, and how reports read them.
 
-Daily per-person rollups stay the source of truth. Two derived levels make
-long ranges cheap: per person and month (`rollups_monthly`), and per team and
-day without people (`team_rollups`, `team_days`). Ingest keeps all levels up
+Daily per-person rollups stay the source of truth. Three derived levels make
+long ranges cheap: per person and month (`rollups_monthly`), per person and
+ISO week of working time (`person_weeks`, for workload's whole weeks), and per
+team and day without people (`team_rollups`, `team_days`). Ingest keeps all levels up
 to date in the batch's transaction; `rebuild` recomputes the derived ones
 from the daily rows, for the migration, the retention purge and bulk loads.
 """
@@ -19,12 +20,23 @@ from collector.store.sqlite.sql import in_list
 WORKING = "category != 'non_work'"
 
 
-def rebuild(conn: sqlite3.Connection, since_day: str = "") -> None:
+def rebuild(conn: sqlite3.Connection, since_day: str = "", *, weeks: bool = True) -> None:
     """Recompute the derived levels from daily rollups on or after `since_day`.
 
-    Monthly rows are rebuilt for whole months, from the month of `since_day`.
+    Monthly rows are rebuilt for whole months, from the month of `since_day`,
+    and weekly ones for whole weeks, from its Monday. `weeks=False` is for
+    m003, which ran before the weekly level existed (m013 makes it).
     """
     month = since_day[:7]
+    if weeks:
+        monday = week_monday(since_day) if since_day else ""
+        conn.execute("DELETE FROM person_weeks WHERE week >= ?", (monday,))
+        conn.execute(
+            f"""INSERT INTO person_weeks
+                SELECT person_id, date(day, 'weekday 0', '-6 days') AS week, SUM(active_s)
+                FROM rollups WHERE day >= ? AND {WORKING} GROUP BY person_id, week""",
+            (monday,),
+        )
     conn.execute("DELETE FROM rollups_monthly WHERE month >= ?", (month,))
     conn.execute(
         """INSERT INTO rollups_monthly
@@ -53,6 +65,35 @@ def rebuild(conn: sqlite3.Connection, since_day: str = "") -> None:
               ON i.team_id = r.team_id AND i.day = r.day""",
         (since_day, since_day),
     )
+
+
+def week_monday(day: str) -> str:
+    """The Monday of `day`'s ISO week, as SQL's `date(day, 'weekday 0', '-6 days')`."""
+    d = date.fromisoformat(day)
+    return (d - timedelta(days=d.weekday())).isoformat()
+
+
+def week_split(start: str, end: str) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+    """Split [start, end] into whole ISO weeks (first and last Monday) and the
+    days at either edge, as `month_split` does for months.
+
+    >>> week_split("2026-11-04", "2026-11-24")
+    (('2026-11-09', '2026-11-16'), [('2026-11-04', '2026-11-08'), ('2026-11-23', '2026-11-24')])
+    """
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if first > last:
+        return None, []
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    after = last + timedelta(days=1)
+    stop = after - timedelta(days=after.weekday())  # first day not in whole weeks
+    if monday >= stop:
+        return None, [(start, end)]
+    edges = []
+    if first < monday:
+        edges.append((start, (monday - timedelta(days=1)).isoformat()))
+    if stop <= last:
+        edges.append((stop.isoformat(), end))
+    return (monday.isoformat(), (stop - timedelta(days=7)).isoformat()), edges
 
 
 def month_split(start: str, end: str) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
@@ -134,6 +175,14 @@ def purge_derived(conn: sqlite3.Connection, day: str) -> None:
     month = day[:7]
     conn.execute("DELETE FROM team_rollups WHERE day < ?", (day,))
     conn.execute("DELETE FROM team_days WHERE day < ?", (day,))
+    monday = week_monday(day)
+    conn.execute("DELETE FROM person_weeks WHERE week <= ?", (monday,))
+    conn.execute(
+        f"""INSERT INTO person_weeks
+            SELECT person_id, ?, SUM(active_s) FROM rollups
+            WHERE day BETWEEN ? AND ? AND {WORKING} GROUP BY person_id""",
+        (monday, monday, (date.fromisoformat(monday) + timedelta(days=6)).isoformat()),
+    )
     conn.execute("DELETE FROM rollups_monthly WHERE month <= ?", (month,))
     conn.execute(
         """INSERT INTO rollups_monthly

@@ -86,7 +86,7 @@ def m003_coarser_rollups(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
-    rebuild(db.conn)
+    rebuild(db.conn, weeks=False)
 
 
 @migrations()
@@ -180,7 +180,7 @@ def m008_integer_units(db: Database) -> None:
 
     Rounding is half away from zero (SQLite's ROUND); a non-payroll row whose
     rounded corrections would exceed its rounded units keeps as many
-    corrections as units. The count goes to stderr and the audit log so an
+    corrections as units. A non-zero count goes to stderr and the audit log so an
     operator can find the rows' imports again.
     """
     import sys
@@ -191,7 +191,8 @@ def m008_integer_units(db: Database) -> None:
     db["output_units"].transform(  # type: ignore[union-attr]
         types={"units": int, "corrections": int}
     )
-    print(f"m008_integer_units: rounded {rounded} output-unit row(s)", file=sys.stderr)
+    if rounded:  # a new database (every test, every `init`) has nothing to say
+        print(f"m008_integer_units: rounded {rounded} output-unit row(s)", file=sys.stderr)
 
 
 @migrations()
@@ -247,5 +248,30 @@ def m012_interruption_recount(db: Database) -> None:
             finished_at TEXT
         );
         INSERT INTO interruption_recount (id, total) VALUES (1, 0);
+        """
+    )
+
+
+@migrations()
+def m013_person_weeks(db: Database) -> None:
+    """Working seconds per person and ISO week (its Monday), kept at ingest.
+
+    Workload rates people over whole weeks; summing a year of daily rows per
+    person and week took 0.9 s at 1,000 people x 1 year, this level a few ms.
+    m010-m012 are taken by work in flight; numbers need not be contiguous.
+    """
+    from collector.store.sqlite.rollups import WORKING
+
+    db.executescript(
+        f"""
+        CREATE TABLE person_weeks (
+            person_id INTEGER NOT NULL,
+            week TEXT NOT NULL,
+            working_s REAL NOT NULL,
+            PRIMARY KEY (person_id, week)
+        ) WITHOUT ROWID;
+        INSERT INTO person_weeks
+            SELECT person_id, date(day, 'weekday 0', '-6 days') AS week, SUM(active_s)
+            FROM rollups WHERE {WORKING} GROUP BY person_id, week;
         """
     )

@@ -34,6 +34,7 @@ TABLES = [
     "segments",
     "rollups",
     "rollups_monthly",
+    "person_weeks",
     "team_rollups",
     "team_days",
     "interruption_days",

@@ -7,10 +7,11 @@ import pytest
 
 from collector import demo
 from collector.jobs import open_counting_store
-from collector.store.sqlite.rollups import month_split, rebuild
+from collector.store.sqlite.rollups import month_split, rebuild, week_split
 
 DERIVED = {
     "rollups_monthly": "person_id, month, category, client",
+    "person_weeks": "person_id, week",
     "team_rollups": "day, team_id, category",
     "team_days": "day, team_id",
 }
@@ -89,3 +90,22 @@ def test_purge_keeps_the_levels_consistent(sqlite_store):
 )
 def test_a_range_splits_into_whole_months_and_edge_days(start, end, months, edges):
     assert month_split(start, end) == (months, edges)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "weeks", "edges"),
+    [
+        ("2026-11-02", "2026-11-29", ("2026-11-02", "2026-11-23"), []),
+        (
+            "2026-11-04",
+            "2026-11-24",
+            ("2026-11-09", "2026-11-16"),
+            [("2026-11-04", "2026-11-08"), ("2026-11-23", "2026-11-24")],
+        ),
+        ("2026-11-03", "2026-11-08", None, [("2026-11-03", "2026-11-08")]),
+        ("2026-12-28", "2027-01-10", ("2026-12-28", "2027-01-04"), []),
+        ("2026-11-10", "2026-11-01", None, []),
+    ],
+)
+def test_a_range_splits_into_whole_weeks_and_edge_days(start, end, weeks, edges):
+    assert week_split(start, end) == (weeks, edges)
