@@ -169,7 +169,20 @@ def test_changed_thresholds_recount_all_history_and_reports_say_so(server, tmp_p
     assert _figures(body) == _figures(fresh)
 
 
-def test_no_wait_leaves_the_recount_to_the_server(server, tmp_path):
+@pytest.fixture
+def json_server(tmp_path: Path):
+    server = CollectorServer(tmp_path / "j.db", tmp_path / "j.log")
+    run_cli(server.db, "team", "add", "ops")
+    server.admin_key = run_cli(server.db, "apikey", "create", "--role", "admin").strip()
+    server.serve_args = ["--log-format", "json"]
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_no_wait_leaves_the_recount_to_the_server(request, log_format):
+    server = request.getfixturevalue("server" if log_format == "text" else "json_server")
     device = server.enroll("ana")
     for body in _bodies()["ana"]:
         assert server.api("POST", "/summaries", device, json=body).status_code == 200
@@ -198,4 +211,14 @@ def test_no_wait_leaves_the_recount_to_the_server(server, tmp_path):
             time.sleep(0.2)
     finally:
         store.close()
-    assert "interruption recount: 6 of 6 person-days" in server.log.read_text()
+    deadline = time.monotonic() + 10
+    while "interruption recount: 6 of 6" not in server.log.read_text():
+        assert time.monotonic() < deadline, server.log.read_text()
+        time.sleep(0.1)
+    lines = server.log.read_text().splitlines()
+    if log_format == "json":
+        records = [json.loads(line) for line in lines]  # every line stays one JSON object
+        done = [r for r in records if r["message"] == "interruption recount: 6 of 6 person-days"]
+        assert done and done[0]["level"] == "INFO", records
+    else:
+        assert "interruption recount: 6 of 6 person-days" in "\n".join(lines)
