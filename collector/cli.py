@@ -25,7 +25,7 @@ from collector.cli_errors import OperatorGroup
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
 from collector.person_commands import person
-from collector.service.settings_table import SETTINGS, SettingError
+from collector.settings_commands import settings
 
 
 @click.group(cls=OperatorGroup)
@@ -243,42 +243,6 @@ def team_list(db_path: str | None) -> None:
 
 
 @main.group()
-def settings() -> None:
-    """Organisation settings (docs/design.md §4)."""
-
-
-@settings.command("set")
-@db_option
-@click.argument("pairs", nargs=-1, required=True)
-def settings_set(db_path: str | None, pairs: tuple[str, ...]) -> None:
-    """KEY=VALUE ...; all are checked before any is stored."""
-    changes = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise click.UsageError(
-                f"{pair!r}: expected KEY=VALUE; {command_line('settings', 'show')} lists the keys"
-            )
-        changes[key.strip()] = value.strip()
-    store = _store(db_path)
-    try:
-        store.set_settings(changes)
-    except SettingError as exc:
-        raise click.ClickException(str(exc)) from None
-    store.audit("cli", "settings.set", "", changes)
-    for key in changes:
-        click.echo(f"{key} = {json.dumps(store.settings()[key])}", err=True)
-
-
-@settings.command("show")
-@db_option
-def settings_show(db_path: str | None) -> None:
-    values = _store(db_path).settings()
-    for key, s in SETTINGS.items():
-        click.echo(f"{key} = {json.dumps(values[key])}\t# {s.help}")
-
-
-@main.group()
 def privacy() -> None:
     """What is held, for employees, works councils and data-protection officers."""
 
@@ -305,7 +269,7 @@ def units() -> None:
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 def units_import(db_path: str | None, csv_file) -> None:
     """Import a CSV; if any row is bad, nothing is stored and every bad row is listed."""
-    from collector.service.output_units import UnitsRejected, parse_csv, resolve_units
+    from collector.service.output_units import UnitsRejected, check_csv
 
     store = _store(db_path)
     try:
@@ -315,7 +279,7 @@ def units_import(db_path: str | None, csv_file) -> None:
             f'{csv_file.name} is not UTF-8 text; save it as "CSV UTF-8" and import it again'
         ) from None
     try:
-        rows = resolve_units(store, parse_csv(text), None, prefix="rows", first=2)
+        rows = check_csv(store, text, None)  # every problem of every row, in one pass
     except UnitsRejected as exc:
         for f in exc.fields:
             click.echo(f"{f['field'].replace('rows.', 'row ', 1)}: {f['message']}", err=True)
@@ -340,7 +304,7 @@ def units_export(db_path: str | None, start: datetime, end: datetime) -> None:
     click.echo(body, nl=False)
 
 
-for _group in (user, token, apikey, person, backup_command, restore_command):
+for _group in (user, token, apikey, person, settings, backup_command, restore_command):
     main.add_command(_group)
 
 

@@ -11,7 +11,7 @@ database is retried on the next one.
 
 from __future__ import annotations
 
-import sys
+import logging
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -19,10 +19,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from collector.metrics.interruptions import Span, detect, per_day
 from collector.store import Store, open_store
 
+#: The server's logger, so `serve --log-format json` keeps every line JSON.
+log = logging.getLogger("backlight.server")
+
 #: How often the server recounts interruptions for person-days that received
 #: segments. Reports recount what is left in memory (they never write), so
 #: this only bounds how much they recount.
 SETTLE_EVERY_S = 5.0
+
+#: How often the server looks for a recount of history (new thresholds);
+#: once one is queued it runs chunk after chunk until it is done.
+RECOUNT_EVERY_S = 2.0
 
 #: Retention runs at start and then once a day.
 PURGE_EVERY_S = 86_400.0
@@ -72,7 +79,7 @@ def _purge_daily(url: str) -> None:
         try:
             purge_once(url)
         except Exception as exc:  # keep serving; the next day tries again
-            print(f"retention purge failed: {exc}", file=sys.stderr)
+            log.warning("retention purge failed: %s", exc)
         time.sleep(PURGE_EVERY_S)
 
 
@@ -84,14 +91,46 @@ def _settle_often(url: str) -> None:
         try:
             store.settle_interruptions()
         except Exception as exc:  # a locked or full database: the next round retries
-            print(f"interruption recount failed: {exc}", file=sys.stderr)
+            log.warning("interruption recount failed: %s", exc)
+
+
+def recount_history(store: Store, progress=None) -> int:
+    """Work off the recount of history that new interruption thresholds queued
+    (store/sqlite/interruption_recount.py), a chunk per transaction; calls
+    `progress(status)` after each chunk. Returns the person-days recounted."""
+    done = 0
+    while step := store.recount_history_step():
+        done += step
+        if progress is not None:
+            progress(store.recount_status())
+        time.sleep(0.01)  # let ingest's writes in between chunks
+    return done
+
+
+def _recount_history_often(url: str) -> None:
+    store = open_counting_store(url, migrate=False)
+    last_logged = 0.0
+
+    def report(status: dict) -> None:
+        nonlocal last_logged
+        if not status["running"] or time.monotonic() - last_logged > 10:
+            last_logged = time.monotonic()
+            log.info("interruption recount: %d of %d person-days", status["done"], status["total"])
+
+    while True:
+        time.sleep(RECOUNT_EVERY_S)
+        try:
+            recount_history(store, report)
+        except Exception as exc:  # a locked or full database: the next round goes on
+            log.warning("interruption recount of history failed: %s", exc)
 
 
 def start(url: str) -> list[threading.Thread]:
-    """Start both jobs for the database `serve` serves; they die with the process."""
+    """Start the jobs for the database `serve` serves; they die with the process."""
     threads = [
         threading.Thread(target=_purge_daily, args=(url,), daemon=True, name="retention"),
         threading.Thread(target=_settle_often, args=(url,), daemon=True, name="settle"),
+        threading.Thread(target=_recount_history_often, args=(url,), daemon=True, name="recount"),
     ]
     for thread in threads:
         thread.start()

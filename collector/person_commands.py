@@ -16,7 +16,7 @@ from collector.store import Store
 
 @click.group()
 def person() -> None:
-    """Export or erase everything held about one person."""
+    """One person: their start day, or everything held about them (export, erase)."""
 
 
 def _person_id(store: Store, name: str, team: str | None) -> int:
@@ -70,3 +70,27 @@ def erase_cmd(db_path: Path | None, name: str, team: str | None, yes: bool) -> N
         )
     removed = person_rights.erase(store, person_id, f"cli:{getpass.getuser()}")
     click.echo(f"erased: {sum(removed.values())} row(s) removed, database files wiped")
+
+
+@person.command("start")
+@db_option
+@click.argument("name")
+@click.argument("day", metavar="DATE")
+@click.option("--team", default=None, help="The person's team, when the name is in several.")
+def start_cmd(db_path: Path | None, name: str, day: str, team: str | None) -> None:
+    """Count NAME from DATE (YYYY-MM-DD) in targets and available hours; `none` clears
+    it, and they count from their first tracked day again."""
+    from collector.service.errors import Invalid
+    from collector.service.person_start import set_start_day
+
+    store = cli_store(db_path)
+    person_id = _person_id(store, name, team)
+    person = next(p for p in store.people_named(name) if p["id"] == person_id)
+    try:
+        stored = set_start_day(store, person, day, f"cli:{getpass.getuser()}")
+    except Invalid as exc:
+        raise click.BadParameter(exc.fields[0]["message"], param_hint="DATE") from None
+    if stored is None:
+        click.echo(f"{name} ({person['team']}) counts from their first tracked day", err=True)
+    else:
+        click.echo(f"{name} ({person['team']}) counts from {stored}", err=True)

@@ -10,7 +10,7 @@ import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
-from collector.spreadsheet_csv import write_csv
+from collector.spreadsheet_csv import BOM, write_csv
 from collector.store import Store
 
 
@@ -32,7 +32,7 @@ def export_zip(store: Store, person_id: int) -> bytes:
         for table, rows in doc["tables"].items():
             columns = list(rows[0]) if rows else []
             csv_text = write_csv(columns, ([row[c] for c in columns] for row in rows))
-            zf.writestr(f"{table}.csv", csv_text)
+            zf.writestr(f"{table}.csv", BOM + csv_text)  # UTF-8 a spreadsheet reads right
     return buf.getvalue()
 
 

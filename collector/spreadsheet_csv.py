@@ -19,6 +19,10 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+#: Put before a CSV handed out as a file: without it Excel reads UTF-8 in the
+#: machine's legacy code page ("Zürich" garbled); utf-8-sig readers skip it.
+BOM = "\ufeff"
+
 #: What makes a spreadsheet treat a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

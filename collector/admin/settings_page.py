@@ -17,6 +17,9 @@ from collector.db import get_store
 from collector.service import settings_table as table
 from shared.catalogue import FUNCTION_IDS, functions
 
+#: Settings whose change recounts the interruptions of all history.
+RECOUNTED = ("interruptions.min_focus_s", "interruptions.max_away_s")
+
 
 @dataclass(frozen=True)
 class Group:
@@ -102,7 +105,8 @@ def show(value) -> str:
 
 
 def _page(values: dict[str, str] | None = None, errors: FormErrors | None = None, status=200):
-    current = get_store().settings()
+    store = get_store()
+    current = store.settings()
     body = render_template(
         "admin/settings.html",
         page="settings",
@@ -113,6 +117,7 @@ def _page(values: dict[str, str] | None = None, errors: FormErrors | None = None
         values=values or {k: show(v) for k, v in current.items()},
         errors=errors or FormErrors(),
         show=show,
+        recount=store.recount_status(),
     )
     return body, status
 
@@ -162,4 +167,12 @@ def save_settings():
         return _page(None, errors, 400)
     names = ", ".join(changes)
     flash(f"Saved: {names}.", "success")
+    recount = store.recount_status()
+    if recount["running"] and any(k in changes for k in RECOUNTED):
+        flash(
+            f"Interruptions are being recounted with the new thresholds over all "
+            f"{recount['total']:,} stored person-days; the Interruptions section below "
+            "shows how far it is.",
+            "info",
+        )
     return redirect(url_for("admin.settings"))

@@ -86,8 +86,13 @@ def operation(
     extra_request_types: dict[str, dict] | None = None,
     extra_response_types: dict[str, dict] | None = None,
     errors: tuple[int, ...] = (),
+    parse_body: bool = True,
 ) -> Callable:
-    """Register a view. It is called as view(caller, *, body=..., query=..., **path)."""
+    """Register a view. It is called as view(caller, *, body=..., query=..., **path).
+
+    `parse_body=False`: the body is declared (for the document) but the view
+    reads it itself, for a check that names every problem of every item in
+    one pass rather than stopping at the first malformed one."""
 
     def decorate(fn: Callable) -> Callable:
         success = min(code for code in responses if code < 400)
@@ -102,8 +107,10 @@ def operation(
             else:
                 caller = None
             kwargs: dict[str, Any] = dict(path)
-            if body is not None and (
-                request.mimetype == "application/json" or not extra_request_types
+            if (
+                parse_body
+                and body is not None
+                and (request.mimetype == "application/json" or not extra_request_types)
             ):
                 kwargs["body"] = _json_body(body)
             if query is not None:

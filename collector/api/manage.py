@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import request
+from pydantic import ValidationError
 
 from collector.api import models as m
 from collector.api.endpoint import operation
-from collector.api.errors import ApiError
+from collector.api.errors import ApiError, from_validation
 from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
 from collector.service import reports
-from collector.service.output_units import csv_rows, parse_csv, resolve_units
+from collector.service.output_units import check_csv, check_json_items, csv_rows
 from collector.service.settings_table import SettingConflict, SettingError, json_type_error
 from collector.web.downloads import csv_download, csv_file_name, export_scope, period
 from shared.catalogue import FUNCTION_IDS
@@ -47,9 +48,12 @@ def _actor(principal) -> tuple[str, str]:
     body=m.OutputUnits,
     responses={200: m.Stored},
     extra_request_types={"text/csv": {"schema": CSV_BODY}},
+    parse_body=False,
     description="JSON `{items: [...]}` or a CSV file with the columns date, function, "
-    "units, corrections, team, employee, client. Rows are checked first; if any is bad, "
-    "nothing is stored and each bad row is named.",
+    "units, corrections, team, employee, client. Rows are checked first, all in one pass: "
+    "if any is bad, nothing is stored and every problem (format and unknown team, employee "
+    "or client alike) is named by row and field. Dates after the collector's date are "
+    "refused; a function may be given by id or by its name as the form shows it.",
 )
 def post_output_units(principal, *, body: m.OutputUnits | None = None):
     store = get_store()
@@ -63,12 +67,15 @@ def post_output_units(principal, *, body: m.OutputUnits | None = None):
                 "the file is not UTF-8 text",
                 [{"field": "body", "message": "not UTF-8"}],
             ) from None
-        items, prefix, first, source = parse_csv(text), "rows", 2, "csv"
-    elif body is None:
+        rows, source = check_csv(store, text, principal), "csv"
+    elif request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "send application/json or text/csv")
     else:
-        items, prefix, first, source = body.items, "items", 0, "api"
-    rows = resolve_units(store, items, principal, prefix=prefix, first=first)
+        try:
+            sent = m.OutputUnitItems.model_validate_json(request.get_data() or b"null")
+        except ValidationError as exc:
+            raise from_validation(exc) from None
+        rows, source = check_json_items(store, sent.items, principal), "api"
     actor, ip = _actor(principal)
     with store.write():
         stored = store.add_output_units(rows, source, actor)

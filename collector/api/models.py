@@ -222,6 +222,14 @@ class OutputUnits(Request):
     items: Annotated[list[OutputUnit], Field(min_length=1, max_length=10_000)]
 
 
+class OutputUnitItems(Request):
+    """`OutputUnits` with its items unread: the service checks each one
+    (collector/service/output_units.py), so format and reference problems
+    are reported together."""
+
+    items: Annotated[list[Any], Field(min_length=1, max_length=10_000)]
+
+
 class Absence(Request):
     """Days a person was away. No reason: it could be health data (docs/design.md §5)."""
 

@@ -127,6 +127,25 @@ class AdviceOut(Response):
     text: str
 
 
+class Thresholds(Response):
+    min_focus_s: float = Field(description="Focus before a switch away counts (seconds).")
+    max_away_s: float = Field(description="The longest time away that still counts (seconds).")
+
+
+class Recount(Response):
+    """A recount of all history after the thresholds changed."""
+
+    running: bool = Field(
+        description="True while some days still carry counts made with the previous "
+        "thresholds; the figures then mix both."
+    )
+    done: int = Field(description="Person-days recounted with the current thresholds.")
+    total: int = Field(description="Person-days the recount covers (0: none ever ran).")
+    previous_thresholds: Thresholds | None = Field(
+        None, description="What the days not recounted yet were counted with (while running)."
+    )
+
+
 class Interruptions(Dated):
     """Interruptions, their recovery range and what they cost."""
 
@@ -156,6 +175,8 @@ class Interruptions(Dated):
         "days from the totals would reveal them.",
     )
     advice: list[AdviceOut]
+    thresholds: Thresholds = Field(description="The thresholds the counts were made with.")
+    recount: Recount
 
 
 class ClientRow(Response):

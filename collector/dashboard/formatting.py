@@ -119,29 +119,35 @@ def register(app: Flask) -> None:
         app.jinja_env.filters[name] = fn
 
 
-#: Decimal places a CSV keeps per column kind: what the page shows, as a number
-#: in the column's own unit (shares as fractions: the page's 45% is 0.45).
-CSV_DIGITS = {"hours": 1, "number": 1, "count": 0, "minutes": 0, "share": 2, "change": 2}
-CSV_DIGITS["share1"] = 3
-CSV_DIGITS["points"] = 3
+#: Decimal places a CSV keeps per column kind, as a number in the column's own
+#: unit: hours (and other quantities) to 2 decimals, rates and shares (as
+#: fractions: the page's 45% is 0.45) to 4, money to the cent, counts whole.
+#: Enough for a spreadsheet to sum and compare, without 17 digits of noise.
+CSV_DIGITS = {
+    "hours": 2,
+    "number": 2,
+    "minutes": 2,
+    "money": 2,
+    "count": 0,
+    "share": 4,
+    "share1": 4,
+    "change": 4,
+    "per_unit": 4,
+    "points": 4,
+}
 
 
 def csv_figure(value: Any, kind: str) -> Any:
-    """One CSV cell: a figure rounded as the page shows it, still a number a
+    """One CSV cell: a figure rounded for display (CSV_DIGITS), still a number a
     spreadsheet can sum (no unit, no thousands separator); anything else as is.
 
-    Hours per unit keep the precision the page gives in minutes (0.1 min below
-    6 minutes, whole minutes below an hour); money its whole units from 100 up."""
+    Hours per unit are a rate (0.0512 h per timesheet): 4 decimals, so the
+    small ones keep their figure."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    if kind == "per_unit":
-        digits = 3 if abs(value) < 0.1 else 2 if abs(value) < 1 else 1
-    elif kind == "money":
-        digits = 0 if abs(value) >= 100 else 2
-    elif kind in CSV_DIGITS:
-        digits = CSV_DIGITS[kind]
-    else:
+    if kind not in CSV_DIGITS:
         return value
+    digits = CSV_DIGITS[kind]
     rounded = round(value, digits)
     if digits == 0:
         return int(rounded)

@@ -1,9 +1,9 @@
 """The table behind each chart, and the same table as a CSV download.
 
 One object feeds both: the page formats each cell for reading, the CSV
-writes the same figure rounded as the page shows it but still a number
-(formatting.csv_figure), so the download holds what is shown and a
-spreadsheet can sum it. The unrounded figures are the API's. A suppressed
+writes the same figure rounded for display but still a number
+(formatting.csv_figure: hours to 2 decimals, rates to 4), so a spreadsheet
+can sum it. The unrounded figures are the API's. A suppressed
 row keeps its label and says why, instead of carrying zeros.
 """
 

@@ -29,9 +29,9 @@ from collector.service.output_units import (
     COUNT_FIELDS,
     CSV_COLUMNS,
     UnitsRejected,
+    check_csv,
     csv_rows,
     parse_count,
-    parse_csv,
     resolve_units,
 )
 from collector.store import Principal, Store
@@ -47,6 +47,8 @@ MAX_UPLOAD = 1024 * 1024
 SHOWN_ROWS = 60
 FORM_FIELDS = ("date", "function", "units", "corrections", "team", "employee", "client")
 _ROW = re.compile(r"^rows\.(\d+)(?:\.(.+))?$")
+_NO_CLIENT = re.compile(r"^no client '([a-z0-9][a-z0-9_-]{0,63})'; create it first$")
+_CLIENT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
@@ -210,56 +212,95 @@ def units_add():
 @signed_in()
 def units_upload():
     upload = request.files.get("file")
-    problems: list[dict] = []
-    status = 400
     raw = upload.read(MAX_UPLOAD + 1) if upload else b""
     if not upload or not upload.filename:
-        problems.append({"row": "", "column": "", "message": "Choose a CSV file to upload."})
-    elif len(raw) > MAX_UPLOAD:
-        problems.append({"row": "", "column": "", "message": "The file is larger than 1 MB."})
+        return _upload_refused("", "Choose a CSV file to upload.")
+    if len(raw) > MAX_UPLOAD:
+        return _upload_refused(upload.filename, "The file is larger than 1 MB.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _upload_refused(upload.filename, "The file is not UTF-8 text; save as CSV UTF-8.")
+    return _import(text, upload.filename)
+
+
+def _upload_refused(name: str, message: str):
+    problem = {"row": "", "column": "", "message": message}
+    return _render(_page(), 400, upload_errors=[problem], upload_name=name)
+
+
+def _import(text: str, name: str):
+    """Check the whole file and store it, or show every problem; a client the
+    file names that does not exist yet can be created from the error."""
+    store = get_store()
+    status = 400
+    try:
+        rows = check_csv(store, text, g.principal)  # rows named as in the file: header = 1
+    except UnitsRejected as exc:
+        problems = [_row_problem(fe["field"], fe["message"]) for fe in exc.fields]
+        missing = missing_clients(exc.fields)
+    except Forbidden as exc:
+        field, _, message = exc.message.partition(": ")
+        problems, missing = [_row_problem(field, f"{message}; nothing was stored")], []
+        status = 403
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = None
-            problems.append(
-                {
-                    "row": "",
-                    "column": "",
-                    "message": "The file is not UTF-8 text; save as CSV UTF-8.",
-                }
+        with store.write():
+            n = store.add_output_units(rows, "csv", g.principal.label)
+            store.audit(
+                g.principal.label,
+                "output_units.add",
+                "csv",
+                {"rows": n, "file": name[:100]},
+                request.remote_addr or "",
             )
-        if text is not None:
-            store = get_store()
-            rows = None
-            try:
-                items = parse_csv(text)  # errors name the file's row: header = row 1
-            except UnitsRejected as exc:
-                problems = [_row_problem(fe["field"], fe["message"]) for fe in exc.fields]
-            else:
-                try:
-                    rows = resolve_units(store, items, g.principal, prefix="rows", first=2)
-                except UnitsRejected as exc:
-                    problems = [_row_problem(fe["field"], fe["message"]) for fe in exc.fields]
-                except Forbidden as exc:
-                    field, _, message = exc.message.partition(": ")
-                    problems = [_row_problem(field, f"{message}; nothing was stored")]
-                    status = 403
-            if rows is not None:
-                with store.write():
-                    n = store.add_output_units(rows, "csv", g.principal.label)
-                    store.audit(
-                        g.principal.label,
-                        "output_units.add",
-                        "csv",
-                        {"rows": n, "file": upload.filename[:100]},
-                        request.remote_addr or "",
-                    )
-                flash(f"Imported {n} rows from {upload.filename}.", "success")
-                return redirect(url_for("dashboard.units"))
+        flash(f"Imported {n} rows from {name}.", "success")
+        return redirect(url_for("dashboard.units"))
     return _render(
-        _page(), status, upload_errors=problems, upload_name=upload.filename if upload else ""
+        _page(),
+        status,
+        upload_errors=problems,
+        upload_name=name,
+        missing_clients=missing,
+        upload_text=text if missing else "",
     )
+
+
+def missing_clients(fields: list[dict]) -> list[str]:
+    """The client keys the problems call unknown, in the order the file names them."""
+    keys = [m.group(1) for fe in fields if (m := _NO_CLIENT.match(fe["message"]))]
+    return list(dict.fromkeys(keys))
+
+
+@bp.post("/units/clients")
+@signed_in()
+def units_create_clients():
+    """Create the clients an upload named and did not find, then import it again."""
+    text = request.form.get("upload_text", "")
+    name = request.form.get("upload_name", "")[:200] or "the file"
+    keys = request.form.getlist("client_key")
+    if not text or not keys or len(text) > MAX_UPLOAD:
+        return _upload_refused(name, "Nothing to import again: upload the file once more.")
+    store = get_store()
+    made = []
+    with store.write():
+        for i, key in enumerate(keys[:50]):
+            label = (request.form.get(f"client_name_{i}", "") or key).strip()[:100]
+            if not _CLIENT_KEY.match(key) or store.client_exists(key):
+                continue
+            if not label or any(ord(ch) < 32 for ch in label):
+                label = key
+            store.upsert_client(key, label)
+            store.audit(
+                g.principal.label,
+                "client.create",
+                key,
+                {"name": label, "from": "units upload"},
+                request.remote_addr or "",
+            )
+            made.append(key)
+    if made:
+        flash(f"Created client{'s' if len(made) != 1 else ''} {', '.join(made)}.", "success")
+    return _import(text, name)
 
 
 def _row_problem(field: str, message: str) -> dict:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -53,31 +55,79 @@ class UnitsRejected(Invalid):
         super().__init__(f"nothing was stored: {shown}{more}", fields)
 
 
-def _resolve(
-    store: Store,
-    item: OutputUnit,
-    where: str,
-    principal: Principal | None,
-    operation_size: int,
-) -> tuple[dict | None, list[dict]]:
+@dataclass
+class Candidate:
+    """One row of an input as read: the item when its format is right, else the
+    format problems, and the raw values, so that the references (team,
+    employee, client) of a malformed row are checked in the same pass."""
+
+    where: str
+    item: OutputUnit | None
+    raw: dict[str, Any]
+    problems: list[dict]
+
+
+def _candidate(where: str, data: Any, problems: list[dict] | None = None) -> Candidate:
+    problems = list(problems or [])
+    item = None
+    if not isinstance(data, dict):
+        problems.append({"field": where, "message": "should be an object"})
+        data = {}
+    elif not problems:
+        try:
+            item = OutputUnit.model_validate_json(json.dumps(data))
+        except ValidationError as exc:
+            problems += invalid_fields(exc, prefix=where)
+    return Candidate(where, item, data, problems)
+
+
+def _references(store: Store, c: Candidate) -> tuple[int | None, int | None, list[dict]]:
+    """(team id, person id, problems) of the row's names; a name whose own
+    format is wrong is reported by the format check only."""
+    bad_fields = {p["field"] for p in c.problems}
+
+    def given(key: str) -> str | None:
+        value = c.raw.get(key)
+        if c.item is not None:
+            return getattr(c.item, key)
+        if isinstance(value, str) and value and f"{c.where}.{key}" not in bad_fields:
+            return value
+        return None
+
     errors = []
     team_id = person_id = None
-    if item.team is not None:
-        team_id = store.team_id(item.team)
+    team, employee, client = given("team"), given("employee"), given("client")
+    if team is not None:
+        team_id = store.team_id(team)
         if team_id is None:
-            errors.append({"field": f"{where}.team", "message": f"no team named {item.team!r}"})
-    if item.employee is not None:
+            errors.append({"field": f"{c.where}.team", "message": f"no team named {team!r}"})
+    if employee is not None:
         candidates = [
-            p for p in store.people([team_id] if team_id else None) if p["name"] == item.employee
+            p for p in store.people([team_id] if team_id else None) if p["name"] == employee
         ]
         if len(candidates) == 1:
             person_id, team_id = candidates[0]["id"], candidates[0]["team_id"]
         elif not candidates:
-            errors.append({"field": f"{where}.employee", "message": "no such employee"})
+            errors.append({"field": f"{c.where}.employee", "message": "no such employee"})
         else:
-            errors.append({"field": f"{where}.employee", "message": "in several teams; give team"})
-    if item.client is not None and not store.client_exists(item.client):
-        errors.append({"field": f"{where}.client", "message": "no such client; create it first"})
+            errors.append(
+                {"field": f"{c.where}.employee", "message": "in several teams; give team"}
+            )
+    if client is not None and not store.client_exists(client):
+        errors.append(
+            {"field": f"{c.where}.client", "message": f"no client {client!r}; create it first"}
+        )
+    return team_id, person_id, errors
+
+
+def _resolve(
+    store: Store, c: Candidate, principal: Principal | None, operation_size: int
+) -> tuple[dict | None, list[dict]]:
+    team_id, person_id, errors = _references(store, c)
+    errors = c.problems + errors
+    item = c.item
+    if item is None:
+        return None, errors
     limit = corrections_limit(item.function, item.units, operation_size)
     if item.corrections > limit:
         what = (
@@ -85,12 +135,14 @@ def _resolve(
             if item.function == "payroll"
             else "more corrections than units"
         )
-        errors.append({"field": f"{where}.corrections", "message": what})
+        errors.append({"field": f"{c.where}.corrections", "message": what})
     if principal is not None and not principal.is_admin and not errors:
         if team_id is None:
-            errors.append({"field": f"{where}.team", "message": "managers record units for a team"})
+            errors.append(
+                {"field": f"{c.where}.team", "message": "managers record units for a team"}
+            )
         elif team_id not in principal.team_ids:
-            raise Forbidden(f"{where}.team: not one of your teams")
+            raise Forbidden(f"{c.where}.team: not one of your teams")
     if errors:
         return None, errors
     return {
@@ -104,6 +156,23 @@ def _resolve(
     }, []
 
 
+def resolve_candidates(
+    store: Store, candidates: list[Candidate], principal: Principal | None
+) -> list[dict]:
+    """Every row checked, format and references together; rows to store, or
+    UnitsRejected naming every problem of every row."""
+    rows, errors = [], []
+    size = store.settings()["operation.size"]
+    for c in candidates:
+        row, bad = _resolve(store, c, principal, size)
+        errors += bad
+        if row:
+            rows.append(row)
+    if errors:
+        raise UnitsRejected(errors)
+    return rows
+
+
 def resolve_units(
     store: Store,
     items: list[OutputUnit],
@@ -113,16 +182,26 @@ def resolve_units(
 ) -> list[dict]:
     """Errors name `prefix.N`, N counted from `first`: 0 for a JSON list,
     2 for a parsed CSV file (the header is row 1), so people find the row."""
-    rows, errors = [], []
-    size = store.settings()["operation.size"]
-    for i, item in enumerate(items, first):
-        row, bad = _resolve(store, item, f"{prefix}.{i}", principal, size)
-        errors += bad
-        if row:
-            rows.append(row)
-    if errors:
-        raise UnitsRejected(errors)
-    return rows
+    candidates = [
+        Candidate(f"{prefix}.{i}", item, item.model_dump(), [])
+        for i, item in enumerate(items, first)
+    ]
+    return resolve_candidates(store, candidates, principal)
+
+
+def check_json_items(
+    store: Store, items: list[Any], principal: Principal | None, prefix: str = "items"
+) -> list[dict]:
+    """The API's `items`, each checked on its own so that one pass names every
+    problem; rows to store, or UnitsRejected."""
+    candidates = [_candidate(f"{prefix}.{i}", item) for i, item in enumerate(items)]
+    return resolve_candidates(store, candidates, principal)
+
+
+def check_csv(store: Store, text: str, principal: Principal | None) -> list[dict]:
+    """A CSV file read and checked in one pass (header = row 1); rows to store,
+    or UnitsRejected naming every problem by row and column."""
+    return resolve_candidates(store, read_csv(text), principal)
 
 
 def resolve_my_units(store: Store, device: Device, items: list[MyUnit]) -> list[dict]:
@@ -143,8 +222,9 @@ def resolve_my_units(store: Store, device: Device, items: list[MyUnit]) -> list[
     return rows
 
 
-def parse_csv(text: str) -> list[OutputUnit]:
-    """Parse a CSV with a header row; errors name the file's row (header = row 1)."""
+def read_csv(text: str) -> list[Candidate]:
+    """The rows of a CSV with a header row, each with its format problems;
+    UnitsRejected at once only for a file that has no usable header."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
@@ -158,36 +238,46 @@ def parse_csv(text: str) -> list[OutputUnit]:
         if missing:
             problems.append(f"missing columns {', '.join(missing)}")
         raise UnitsRejected([{"field": "rows.1", "message": "; ".join(problems)}])
-    items, errors = [], []
+    candidates = []
     for n, raw in enumerate(reader, start=2):
+        where = f"rows.{n}"
         if n - 1 > MAX_CSV_ROWS:
-            raise UnitsRejected(
-                [{"field": f"rows.{n}", "message": f"more than {MAX_CSV_ROWS} rows"}]
-            )
+            raise UnitsRejected([{"field": where, "message": f"more than {MAX_CSV_ROWS} rows"}])
         if None in raw:
-            errors.append({"field": f"rows.{n}", "message": "more cells than columns"})
+            candidates.append(
+                Candidate(where, None, {}, [{"field": where, "message": "more cells than columns"}])
+            )
             continue
         values = {k.strip(): (v or "").strip() for k, v in raw.items()}
         data: dict = {k: v for k, v in values.items() if v != ""}
-        bad = False
+        problems = []
         for key in COUNT_FIELDS:
             if key in data:
                 try:
                     data[key] = parse_count(data[key])
                 except ValueError as exc:
-                    errors.append({"field": f"rows.{n}.{key}", "message": str(exc)})
-                    bad = True
-        if bad:
+                    problems.append({"field": f"{where}.{key}", "message": str(exc)})
+        if problems:
+            # The other cells are still checked, so the row's every problem shows.
+            others = {k: v for k, v in data.items() if k not in COUNT_FIELDS}
+            probe = _candidate(where, {**others, "units": 0})
+            problems += [p for p in probe.problems if p["field"] != f"{where}.units"]
+            candidates.append(Candidate(where, None, data, problems))
             continue
-        try:
-            items.append(OutputUnit.model_validate(data, strict=False))
-        except ValidationError as exc:
-            errors += invalid_fields(exc, prefix=f"rows.{n}")
+        candidates.append(_candidate(where, data))
+    if not candidates:
+        raise UnitsRejected([{"field": "rows.2", "message": "no data rows"}])
+    return candidates
+
+
+def parse_csv(text: str) -> list[OutputUnit]:
+    """The items of a CSV whose every row is well formed (references unchecked);
+    UnitsRejected naming every malformed row otherwise."""
+    candidates = read_csv(text)
+    errors = [p for c in candidates for p in c.problems]
     if errors:
         raise UnitsRejected(errors)
-    if not items:
-        raise UnitsRejected([{"field": "rows.2", "message": "no data rows"}])
-    return items
+    return [c.item for c in candidates if c.item is not None]
 
 
 def csv_rows(store: Store, team_ids: list[int] | None, start: str, end: str) -> str:

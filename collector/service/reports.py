@@ -177,6 +177,30 @@ def interruptions_report(
         "suppressed_days": len(hidden_rows),
         "suppressed_days_in_totals": in_totals,
         "advice": interruption_advice(per_person_day or 0.0, total["share_of_tracked_high"]),
+        **counted_with(store),
+    }
+
+
+def counted_with(store: Store) -> dict:
+    """The thresholds interruption counts are made with, and whether a recount
+    of history after a change is still running: while it is, some days still
+    carry counts from the previous thresholds, and the report says so rather
+    than mixing the two silently."""
+    status = store.recount_status()
+    previous = None
+    if status["running"] and status["previous_min_focus_s"] is not None:
+        previous = {
+            "min_focus_s": status["previous_min_focus_s"],
+            "max_away_s": status["previous_max_away_s"],
+        }
+    return {
+        "thresholds": {"min_focus_s": status["min_focus_s"], "max_away_s": status["max_away_s"]},
+        "recount": {
+            "running": status["running"],
+            "done": status["done"],
+            "total": status["total"],
+            "previous_thresholds": previous if status["running"] else None,
+        },
     }
 
 
@@ -314,7 +338,7 @@ def workload_report(
     lo, hi = date.fromisoformat(start), date.fromisoformat(end)
     weeks = ((hi - lo).days + 1) / 7
     ids = [r["person_id"] for r in rows]
-    first = store.first_tracked_days(ids)
+    first = store.counted_from_days(ids)
     absent = store.absent_days(ids, start, end)
     holidays = organisation_holidays(store, lo, hi)
     # A day still under way is not yet a whole day of available hours.
@@ -426,18 +450,19 @@ def overview_report(
 def week_targets(
     store: Store, team_ids: list[int] | None, start: str, end: str, weekly_hours: float
 ) -> dict[str, float]:
-    """Contracted hours per ISO week (its Monday), each person from their first tracked day.
+    """Contracted hours per ISO week (its Monday), each person from the day they
+    count from: an admin-set start day, else their first tracked day.
 
     Issue 13: with a full target for a person who joined today, 27 -> 28
     people moved the target by a whole person's hours (4,320 -> 4,480 h) and
     tracked-vs-target from 89% to 85%. So a person counts `weekly_hours` / 7
-    for each day of the range from their first tracked day on.
+    for each day of the range from their first tracked day (or start day) on.
     """
     lo, hi = date.fromisoformat(start), date.fromisoformat(end)
     ids = [r["person_id"] for r in store.hours_by_person(team_ids, start, end)]
     per_day = weekly_hours / 7
     days_from: dict[date, int] = {}
-    for first in store.first_tracked_days(ids).values():
+    for first in store.counted_from_days(ids).values():
         day = max(lo, first)
         days_from[day] = days_from.get(day, 0) + 1
     out: dict[str, float] = {}

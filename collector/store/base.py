@@ -169,6 +169,13 @@ class Store(AccessStore):
     @abstractmethod
     def first_tracked_days(self, person_ids: list[int]) -> dict[int, date]: ...
 
+    @abstractmethod
+    def counted_from_days(self, person_ids: list[int]) -> dict[int, date]:
+        """Per person: the admin-set start day, else the first tracked day."""
+
+    @abstractmethod
+    def set_start_day(self, person_id: int, day: str | None) -> bool: ...
+
     # -- Audit log ---------------------------------------------------------
     @abstractmethod
     def audit(
@@ -204,6 +211,19 @@ class Store(AccessStore):
 
     @abstractmethod
     def unsettled_person_counts(self, person_id: int, start: str, end: str) -> list[float]: ...
+
+    # -- The recount of history after the thresholds change ------------------
+    @abstractmethod
+    def queue_interruption_recount(self, previous: dict[str, Any]) -> int:
+        """Queue every stored person-day (set_settings calls it in its transaction)."""
+
+    @abstractmethod
+    def recount_history_step(self, limit: int = 50) -> int:
+        """Recount up to `limit` queued person-days; how many were done."""
+
+    @abstractmethod
+    def recount_status(self) -> dict[str, Any]:
+        """The thresholds in force and the recount's progress (done, total, running)."""
 
     # -- Report queries ----------------------------------------------------
     @abstractmethod

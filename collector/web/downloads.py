@@ -7,8 +7,9 @@ read as UTF-8 (LibreOffice and Python's ``utf-8-sig`` skip the mark). The
 file name says the report, the scope actually exported and its period, so
 two downloads of the same page for different teams or months do not
 overwrite each other and a forwarded file says what it is:
-``backlight-functions-payroll-hr-2026-11-01-to-2026-11-30.csv``. A manager's
-default scope is their teams, named, never "all-teams".
+``backlight-time-per-unit-payroll-hr-2026-11-01-2026-11-28.csv`` (the
+report as the API names it, the team, the range). A manager's default scope
+is their teams, named, never "all-teams".
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from datetime import date
 
 from flask import Response
 
-BOM = "\ufeff"
+from collector.spreadsheet_csv import BOM
+
 #: More teams than this are counted in the name instead of listed.
 TEAMS_NAMED = 3
 
@@ -48,12 +50,16 @@ def export_scope(team: str | None, team_ids: Iterable[int] | None, teams: list[d
     return "+".join(names)
 
 
+#: Pages whose report the API names otherwise: the file says the API's name.
+REPORT_NAMES = {"functions": "time-per-unit", "review": "monthly-review"}
+
+
 def period(start: date, end: date) -> str:
-    return f"{start.isoformat()}-to-{end.isoformat()}"
+    return f"{start.isoformat()}-{end.isoformat()}"
 
 
 def csv_file_name(report: str, scope: str, span: str) -> str:
-    return f"backlight-{slug(report)}-{scope}-{span}.csv"
+    return f"backlight-{slug(REPORT_NAMES.get(report, report))}-{scope}-{span}.csv"
 
 
 def csv_download(body: str, file_name: str) -> Response:

@@ -9,7 +9,10 @@ the rest:
 * a report range: `from` not after `to`, at most 1100 days, `to` defaulting
   to today (DateRange in collector/api/models.py);
 * output units: corrections not above units; clients, teams and employees
-  are names of stored rows, so generated ones are left out;
+  are names of stored rows, so generated ones are left out; dates after the
+  collector's date are refused, so a valid date of any year is moved into
+  the past (same month and day, a past year), in JSON items (the API's and
+  the employee's own log) and in CSV bodies, sent as str or bytes;
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
   moved to the last three hours (500 fit), keeping their number and states.
@@ -57,7 +60,53 @@ def _fit_range(query: dict) -> None:
     query["from"] = start.isoformat()
 
 
+_CSV_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _past(day: date) -> date:
+    """`day` if it is not after today, else the same day of a past year."""
+    today = date.today()
+    year = min(day.year, today.year)
+    while True:
+        try:
+            moved = day.replace(year=year)
+        except ValueError:  # 29 February
+            moved = day.replace(year=year, day=28)
+        if moved <= today:
+            return moved
+        year -= 1
+
+
+def _past_text(text: str) -> str:
+    def move(m: re.Match) -> str:
+        try:
+            day = date.fromisoformat(m.group(0))
+        except ValueError:
+            return m.group(0)  # not a real day: the violation under test
+        return _past(day).isoformat()
+
+    return _CSV_DAY.sub(move, text)
+
+
+def _fit_csv(body: str | bytes) -> str | bytes:
+    if isinstance(body, bytes):
+        try:
+            return _past_text(body.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            return body
+    return _past_text(body)
+
+
+def _fit_dates(items: list) -> None:
+    for item in items:
+        if isinstance(item, dict):
+            day = _any_day(item.get("date"))
+            if day is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["date"]):
+                item["date"] = _past(day).isoformat()
+
+
 def _fit_units(items: list) -> None:
+    _fit_dates(items)
     for item in items:
         if not isinstance(item, dict):
             continue
@@ -129,6 +178,8 @@ def before_call(ctx, case, kwargs):
         items = case.body.get("items")
         if isinstance(items, list):
             _fit_units(items)
+    if case.operation.path.endswith("output-units") and isinstance(case.body, str | bytes):
+        case.body = _fit_csv(case.body)
     if case.operation.path.endswith("/summaries") and isinstance(case.body, dict):
         segments = case.body.get("segments")
         if isinstance(segments, list):

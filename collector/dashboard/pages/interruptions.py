@@ -24,6 +24,33 @@ def _range(low: float | None, high: float | None, fmt) -> str:
     return f"{fmt(low)} – {fmt(high)}"
 
 
+def _seconds(value: float) -> str:
+    return f"{value / 60:g} min" if value >= 60 and value % 60 == 0 else f"{value:g} s"
+
+
+def thresholds_text(t: dict) -> str:
+    return (
+        f"at least {_seconds(t['min_focus_s'])} of focus before a switch away, "
+        f"away at most {_seconds(t['max_away_s'])}"
+    )
+
+
+def counted_with_notes(report: dict) -> tuple[str, str | None]:
+    """The report's stamp as the page says it: the thresholds, and while a
+    recount of history runs, how far it is and that the figures mix both."""
+    stamp = f"Counted with {thresholds_text(report['thresholds'])}."
+    recount = report["recount"]
+    if not recount["running"]:
+        return stamp, None
+    before = recount["previous_thresholds"]
+    earlier = f" ({thresholds_text(before)})" if before else ""
+    return stamp, (
+        f"Recounting: {recount['done']:,} of {recount['total']:,} person-days done with "
+        "these thresholds. Until it finishes, the days not reached yet still carry counts "
+        f"made with the previous thresholds{earlier}, so these figures mix both."
+    )
+
+
 def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     start, end = f.start.isoformat(), f.end.isoformat()
     report = reports.interruptions_report(store, f.team_ids, f.team, start, end)
@@ -35,6 +62,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         page.empty = no_data_message(principal, f)
         return page
     cur = report["currency"]
+    page.extra["counted_with"] = counted_with_notes(report)
     page.extra["people"] = report["people"]
     page.extra["advice"] = report["advice"]
     s = store.settings()

@@ -331,6 +331,36 @@ def m001_initial(conn: PgConnection) -> None:
     conn.run_script(_FUNCTIONS)
 
 
+def m010_person_start_day(conn: PgConnection) -> None:
+    """SQLite's m010: an admin-set first working day per person."""
+    conn.run_script('ALTER TABLE people ADD COLUMN start_day TEXT COLLATE "C"')
+
+
+def m012_interruption_recount(conn: PgConnection) -> None:
+    """SQLite's m012: the recount of history after the interruption thresholds change."""
+    conn.run_script(
+        _byte_order(
+            """
+            CREATE TABLE interruption_recount_queue (
+                person_id BIGINT NOT NULL,
+                team_id BIGINT NOT NULL,
+                day TEXT NOT NULL,
+                PRIMARY KEY (person_id, day)
+            );
+            CREATE TABLE interruption_recount (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                total INTEGER NOT NULL DEFAULT 0,
+                previous_min_focus_s DOUBLE PRECISION,
+                previous_max_away_s DOUBLE PRECISION,
+                started_at TEXT,
+                finished_at TEXT
+            );
+            INSERT INTO interruption_recount (id, total) VALUES (1, 0);
+            """
+        )
+    )
+
+
 def m013_person_weeks(conn: PgConnection) -> None:
     """SQLite's m013: working seconds per person and ISO week."""
     conn.run_script(
@@ -352,6 +382,8 @@ def m013_person_weeks(conn: PgConnection) -> None:
 
 MIGRATIONS: list[tuple[str, Callable[[PgConnection], None]]] = [
     ("m001_initial", m001_initial),
+    ("m010_person_start_day", m010_person_start_day),
+    ("m012_interruption_recount", m012_interruption_recount),
     ("m013_person_weeks", m013_person_weeks),
 ]
 

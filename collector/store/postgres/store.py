@@ -21,6 +21,7 @@ from collector.store.sqlite.audit import AuditMixin
 from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
 from collector.store.sqlite.devices import DevicesMixin
+from collector.store.sqlite.interruption_recount import InterruptionRecountMixin
 from collector.store.sqlite.interruptions import InterruptionsMixin
 from collector.store.sqlite.people import TeamsMixin
 from collector.store.sqlite.person_data import PersonDataMixin
@@ -42,6 +43,7 @@ class PostgresStore(
     AuditMixin,
     PostgresIngestMixin,
     InterruptionsMixin,
+    InterruptionRecountMixin,
     QueriesMixin,
     AbsencesMixin,
     WebSessionsMixin,

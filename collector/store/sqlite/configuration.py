@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from collector.service import settings_table
+from collector.store.sqlite.interruption_recount import THRESHOLDS
 from collector.store.sqlite.sql import now_iso
 from shared.rules import default_rule_dicts
 
@@ -31,14 +32,19 @@ class ConfigurationMixin:
     def set_settings(self: Store, changes: dict[str, Any]) -> dict[str, Any]:
         """Validate every change and the result as a whole, then store all or none."""
         parsed = {k: settings_table.parse_value(k, v) for k, v in changes.items()}
-        merged = {**self.settings(), **parsed}
-        settings_table.check_consistency(merged)
         with self.write() as c:
+            before = self.settings()
+            merged = {**before, **parsed}
+            settings_table.check_consistency(merged)
             c.executemany(
                 """INSERT INTO settings (key, value) VALUES (?, ?)
                    ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
                 [(k, json.dumps(v)) for k, v in parsed.items()],
             )
+            # New thresholds make every stored count stale, not only the days
+            # that get new data: recount all of history (interruption_recount.py).
+            if any(merged[k] != before[k] for k in THRESHOLDS):
+                self.queue_interruption_recount(before)
         return merged
 
     def current_rules(self: Store) -> tuple[int, list[dict]]:

@@ -169,7 +169,7 @@ class DevicesMixin:
         sql = """SELECT d.id, p.name AS person, t.name AS team, d.hostname, d.os,
                         d.agent_version, d.created_at, d.last_seen_at, d.revoked_at,
                         d.consent_decision, d.consent_version, d.consent_at,
-                        d.queue_segments, d.quarantined_batches
+                        d.queue_segments, d.quarantined_batches, p.start_day
                  FROM devices d JOIN people p ON p.id = d.person_id
                  JOIN teams t ON t.id = p.team_id"""
         where, params = in_list("p.team_id", team_ids)

@@ -56,14 +56,10 @@ class InterruptionsMixin:
                     "SELECT person_id, team_id, day FROM interruption_backlog LIMIT ?",
                     (SETTLE_CHUNK,),
                 ).fetchall()
+                if pending:
+                    self.take_counting_turn()
                 for person_id, team_id, day in pending:
-                    change = self._recount(person_id, team_id, day, *_limits(s))
-                    c.execute(
-                        """UPDATE team_days SET interruptions = interruptions + ?,
-                           away_s = away_s + ?, task_switches = task_switches + ?
-                           WHERE day = ? AND team_id = ?""",
-                        (*change, day, team_id),
-                    )
+                    self.recount_into_totals(person_id, team_id, day, _limits(s))
                     c.execute(
                         "DELETE FROM interruption_backlog WHERE person_id = ? AND day = ?",
                         (person_id, day),
@@ -71,6 +67,28 @@ class InterruptionsMixin:
             done += len(pending)
             if len(pending) < SETTLE_CHUNK:
                 return done
+
+    def take_counting_turn(self: Store) -> None:
+        """Inside a write transaction that recounts: wait for any other recount
+        (the settle job, the recount of history, another process) to commit.
+
+        SQLite has one writer anyway; on PostgreSQL (READ COMMITTED) two
+        recounts of one person-day would each add the same change to the
+        team's totals, so both lock the recount's one row first."""
+        self.conn.execute("UPDATE interruption_recount SET id = id WHERE id = 1")
+
+    def recount_into_totals(
+        self: Store, person_id: int, team_id: int, day: str, limits: tuple[float, float]
+    ) -> None:
+        """Recount one person-day and carry the change into its team's day
+        (inside a write transaction, after take_counting_turn)."""
+        change = self._recount(person_id, team_id, day, *limits)
+        self.conn.execute(
+            """UPDATE team_days SET interruptions = interruptions + ?,
+               away_s = away_s + ?, task_switches = task_switches + ?
+               WHERE day = ? AND team_id = ?""",
+            (*change, day, team_id),
+        )
 
     def unsettled_changes(
         self: Store, team_ids: list[int] | None, start: str, end: str

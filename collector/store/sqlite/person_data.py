@@ -30,6 +30,7 @@ PERSON_TABLES: tuple[tuple[str, str], ...] = (
     ("person_weeks", "person_id"),
     ("interruption_days", "person_id"),
     ("interruption_backlog", "person_id"),
+    ("interruption_recount_queue", "person_id"),
     ("absences", "person_id"),
     ("output_units", "person_id"),
 )

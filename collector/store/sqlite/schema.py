@@ -219,6 +219,40 @@ def m009_absences(db: Database) -> None:
 
 
 @migrations()
+def m010_person_start_day(db: Database) -> None:
+    """An admin-set first working day per person (docs/design.md §4 Workload):
+    targets count the person from it when set, else from their first tracked day.
+    """
+    db.execute("ALTER TABLE people ADD COLUMN start_day TEXT")
+
+
+@migrations()
+def m012_interruption_recount(db: Database) -> None:
+    """A recount of every stored person-day after the interruption thresholds
+    change (interruption_recount.py): the person-days still to do, and one row
+    of progress and of the thresholds the counts had before."""
+    db.executescript(
+        """
+        CREATE TABLE interruption_recount_queue (
+            person_id INTEGER NOT NULL,
+            team_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (person_id, day)
+        ) WITHOUT ROWID;
+        CREATE TABLE interruption_recount (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            total INTEGER NOT NULL DEFAULT 0,
+            previous_min_focus_s REAL,
+            previous_max_away_s REAL,
+            started_at TEXT,
+            finished_at TEXT
+        );
+        INSERT INTO interruption_recount (id, total) VALUES (1, 0);
+        """
+    )
+
+
+@migrations()
 def m013_person_weeks(db: Database) -> None:
     """Working seconds per person and ISO week (its Monday), kept at ingest.
 

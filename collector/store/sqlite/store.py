@@ -23,6 +23,7 @@ from collector.store.sqlite.connection import SqliteConnection
 from collector.store.sqlite.devices import DevicesMixin
 from collector.store.sqlite.health import HealthMixin
 from collector.store.sqlite.ingest import IngestMixin
+from collector.store.sqlite.interruption_recount import InterruptionRecountMixin
 from collector.store.sqlite.interruptions import InterruptionsMixin
 from collector.store.sqlite.output_units import OutputUnitsMixin
 from collector.store.sqlite.people import TeamsMixin
@@ -45,6 +46,7 @@ class SqliteStore(
     AuditMixin,
     IngestMixin,
     InterruptionsMixin,
+    InterruptionRecountMixin,
     QueriesMixin,
     AbsencesMixin,
     WebSessionsMixin,

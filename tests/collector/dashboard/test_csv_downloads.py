@@ -25,7 +25,7 @@ from tests.fixtures.collector_server import web_sign_in
 
 END = date.today()
 START = END - timedelta(days=27)
-SPAN = f"{START.isoformat()}-to-{END.isoformat()}"
+SPAN = f"{START.isoformat()}-{END.isoformat()}"
 RANGE = f"from={START.isoformat()}&to={END.isoformat()}"
 PAYROLL = quote("Payroll & HR")
 
@@ -63,10 +63,21 @@ def maria(demo_server) -> requests.Session:
 def test_file_names_name_the_report_the_scope_and_the_period(demo_server, admin, maria):
     base = demo_server.url
     cases = [
-        (admin, f"/functions.csv?team={PAYROLL}&{RANGE}", f"backlight-functions-payroll-hr-{SPAN}"),
+        (
+            admin,
+            f"/functions.csv?team={PAYROLL}&{RANGE}",
+            f"backlight-time-per-unit-payroll-hr-{SPAN}",
+        ),
         (admin, f"/overview.csv?{RANGE}", f"backlight-overview-all-teams-{SPAN}"),
         (maria, f"/overview.csv?{RANGE}", f"backlight-overview-payroll-hr-{SPAN}"),  # not all
-        (admin, "/review.csv?month=2026-11", "backlight-review-all-teams-2026-11"),
+        (admin, "/review.csv?month=2026-11", "backlight-monthly-review-all-teams-2026-11"),
+        (maria, "/review.csv?month=2026-11", "backlight-monthly-review-payroll-hr-2026-11"),
+        (admin, f"/interruptions.csv?{RANGE}", f"backlight-interruptions-all-teams-{SPAN}"),
+        (
+            maria,
+            f"/workload.csv?team={PAYROLL}&{RANGE}",
+            f"backlight-workload-payroll-hr-{SPAN}",
+        ),
         (admin, "/clients.csv?month=2026-10", "backlight-clients-all-teams-2026-10"),
         (maria, f"/units.csv?{RANGE}", f"backlight-units-payroll-hr-{SPAN}"),
     ]
@@ -95,29 +106,29 @@ def test_figures_are_rounded_as_the_page_shows_them_and_stay_numbers(demo_server
         figures = by_name[row["name"]]
         if not figures["hours"]:
             continue
-        assert row["hours"] == f"{figures['hours']:.1f}"  # the page's "1,234.5 h"
+        assert float(row["hours"]) == round(figures["hours"], 2)
+        assert len(row["hours"].split(".")[-1]) <= 2
         assert f"{figures['hours']:,.1f} h" in page
         assert row["units"] == str(round(figures["units"]))
         if figures.get("hours_per_unit") is not None:
-            assert float(row["hours_per_unit"]) == csv_figure(figures["hours_per_unit"], "per_unit")
-            assert len(row["hours_per_unit"].split(".")[-1]) <= 3
+            assert float(row["hours_per_unit"]) == round(figures["hours_per_unit"], 4)
+            assert len(row["hours_per_unit"].split(".")[-1]) <= 4
         checked += 1
     assert checked >= 5
     overview = _rows(admin.get(f"{base}/overview.csv?{RANGE}", timeout=30))
     for row in overview:
         if not row.get("suppressed"):
-            assert re.fullmatch(r"\d+\.\d", row["tracked"]), row  # 0.1 h, not 17 digits
-            assert re.fullmatch(r"\d+(\.\d{1,2})?", row["of_target"]), row  # 45% as 0.45
+            assert re.fullmatch(r"\d+\.\d{1,2}", row["tracked"]), row  # 0.12 h, not 17 digits
+            assert re.fullmatch(r"\d+(\.\d{1,4})?", row["of_target"]), row  # 45.12% as 0.4512
 
 
 def test_rounding_and_names_per_kind():
-    assert csv_figure(1234.5678, "hours") == 1234.6
-    assert csv_figure(0.456, "share") == 0.46 and csv_figure(0.04567, "share1") == 0.046
+    assert csv_figure(1234.5678, "hours") == 1234.57
+    assert csv_figure(0.456789, "share") == 0.4568 and csv_figure(0.045678, "share1") == 0.0457
     assert csv_figure(12.6, "count") == 13 and isinstance(csv_figure(12.6, "count"), int)
-    assert csv_figure(0.0512, "per_unit") == 0.051 and csv_figure(0.4567, "per_unit") == 0.46
-    assert csv_figure(2.345, "per_unit") == 2.3
-    assert csv_figure(1234.56, "money") == 1235 and csv_figure(12.345, "money") == 12.35
-    assert str(csv_figure(-0.01, "hours")) == "0.0"
+    assert csv_figure(0.051234, "per_unit") == 0.0512 and csv_figure(2.34567, "per_unit") == 2.3457
+    assert csv_figure(1234.567, "money") == 1234.57 and csv_figure(12.345, "number") == 12.35
+    assert str(csv_figure(-0.001, "hours")) == "0.0"
     assert csv_figure("Payroll", "text") == "Payroll" and csv_figure(None, "hours") is None
     assert slug("Payroll & HR") == "payroll-hr" and slug("Zürich Büro") == "zurich-buro"
     assert slug("日本") == "team"
@@ -142,13 +153,79 @@ def test_a_manager_downloads_a_csv_in_the_browser(browser, demo_server, tmp_path
         with page.expect_download() as event:
             page.click("a[href*='functions.csv']")
         download = event.value
-        assert download.suggested_filename == f"backlight-functions-payroll-hr-{SPAN}.csv"
+        assert download.suggested_filename == f"backlight-time-per-unit-payroll-hr-{SPAN}.csv"
         saved = tmp_path / download.suggested_filename
         download.save_as(saved)
         data = saved.read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         assert rows and {"name", "hours", "units"} <= rows[0].keys()
-        assert all(re.fullmatch(r"\d+\.\d", r["hours"]) for r in rows if r["hours"])
+        assert all(re.fullmatch(r"\d+\.\d{1,2}", r["hours"]) for r in rows if r["hours"])
     finally:
         context.close()
+
+
+#: Every page export: the path, and the file name stem an admin gets for it.
+EXPORTS = [
+    ("overview", f"/overview.csv?{RANGE}", f"backlight-overview-all-teams-{SPAN}"),
+    ("functions", f"/functions.csv?{RANGE}", f"backlight-time-per-unit-all-teams-{SPAN}"),
+    ("interruptions", f"/interruptions.csv?{RANGE}", f"backlight-interruptions-all-teams-{SPAN}"),
+    ("workload", f"/workload.csv?{RANGE}", f"backlight-workload-all-teams-{SPAN}"),
+    ("clients", "/clients.csv?month=2026-11", "backlight-clients-all-teams-2026-11"),
+    ("review", "/review.csv?month=2026-11", "backlight-monthly-review-all-teams-2026-11"),
+    ("units", f"/units.csv?{RANGE}", f"backlight-units-all-teams-{SPAN}"),
+]
+
+
+def _decimals(cell: str) -> int | None:
+    """Decimal places of a number cell; None for text."""
+    if not re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?", cell):
+        return None
+    assert "e" not in cell, f"{cell}: a figure in exponent form"
+    return len(cell.split(".")[1]) if "." in cell else 0
+
+
+@pytest.mark.parametrize(("name", "path", "stem"), EXPORTS, ids=[e[0] for e in EXPORTS])
+def test_every_export_is_bom_utf8_named_for_its_scope_and_rounded(
+    demo_server, admin, name, path, stem
+):
+    r = admin.get(demo_server.url + path, timeout=30)
+    assert _file_name(r) == f"{stem}.csv"
+    rows = _rows(r)  # the BOM, once; UTF-8
+    assert rows, f"{name}: an empty export tells nothing"
+    numbers = 0
+    for row in rows:
+        for column, cell in row.items():
+            places = _decimals(cell or "")
+            if places is None:
+                continue
+            numbers += 1
+            rate = column.endswith(("_change", "per_unit", "share", "rate"))
+            limit = 2 if "hours" in column and not rate else 4
+            assert places <= limit, f"{name}.{column} = {cell}: more than {limit} decimals"
+    assert numbers, f"{name}: no figures in the export"
+
+
+def test_api_units_csv_and_person_export_are_bom_utf8(demo_server):
+    import zipfile
+
+    key = demo_server.cli("apikey", "create", "--role", "admin").strip()
+    auth = {"Authorization": f"Bearer {key}"}
+    api = requests.get(f"{demo_server.url}/api/v1/output-units?{RANGE}", headers=auth, timeout=30)
+    assert _file_name(api) == f"backlight-units-all-teams-{SPAN}.csv"
+    assert _rows(api)
+    session = _session(demo_server.url, "admin")
+    devices = session.get(f"{demo_server.url}/admin/devices", timeout=30).text
+    device_id = re.search(r"/admin/devices/([^/\"]+)/person/export", devices).group(1)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', devices).group(1)
+    r = session.post(
+        f"{demo_server.url}/admin/devices/{device_id}/person/export",
+        data={"csrf_token": csrf},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text[:500]
+    with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
+        csvs = [n for n in zf.namelist() if n.endswith(".csv")]
+        assert csvs
+        for member in csvs:
+            assert zf.read(member).startswith(b"\xef\xbb\xbf"), member

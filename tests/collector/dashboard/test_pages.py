@@ -62,7 +62,7 @@ def test_admin_page_has_chart_table_and_csv(client, name):
 
 def test_pages_show_the_api_figures(client):
     """Page, CSV and API come from the same report body: the CSV holds the API's
-    figures rounded as the page shows them (hours to 0.1 h, units whole)."""
+    figures rounded for display (hours to 2 decimals, units whole)."""
     sign_in(client, "admin")
     end = date.today()
     start = end - timedelta(days=27)
@@ -71,7 +71,7 @@ def test_pages_show_the_api_figures(client):
     by_name = {r["name"]: r for r in rows(client.get(f"/functions.csv?{q}").text)}
     for f in api["functions"]:
         if f["hours"] > 0:
-            assert by_name[f["name"]]["hours"] == str(round(f["hours"], 1))
+            assert float(by_name[f["name"]]["hours"]) == round(f["hours"], 2)
             assert by_name[f["name"]]["units"] == str(round(f["units"]))
     api = client.get(f"/api/v1/reports/interruptions?{q}").get_json()
     days = rows(client.get(f"/interruptions.csv?{q}").text)
