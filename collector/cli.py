@@ -151,13 +151,13 @@ def serve(
         raise_open_files_limit()
         gunicorn_server.run(
             with_pid_header(app),
-            path,
             host,
             port,
             workers=workers,
             threads=threads,
             connection_limit=connection_limit,
             announce=announce,
+            in_each_worker=lambda: jobs.start(path),
         )
         return
     try:

@@ -34,7 +34,6 @@ from typing import Any
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
-from collector import jobs
 from collector.http_server import CHANNEL_TIMEOUT_S
 
 log = logging.getLogger("backlight.server")
@@ -102,7 +101,6 @@ def _post_fork(_arbiter: Any, _worker: Any) -> None:
 
 def run(
     app: Any,
-    url: str,
     host: str,
     port: int,
     *,
@@ -110,19 +108,25 @@ def run(
     threads: int,
     connection_limit: int,
     announce: Callable[[list[str]], None],
+    in_each_worker: Callable[[], object] | None = None,
+    worker_class: str = "gthread",
 ) -> None:
-    """Serve `app` from `workers` processes until SIGTERM or SIGINT."""
+    """Serve `app` from `workers` processes until SIGTERM or SIGINT; `announce`
+    is given the URLs once listening, `in_each_worker` runs in every worker
+    once it is forked (`serve` starts the background jobs there).
+    `worker_class` "sync" is for benchmarks/fleet.py's comparison only."""
 
     def when_ready(arbiter: Any) -> None:
         announce(listener_urls(arbiter))
 
     def post_worker_init(_worker: Any) -> None:
-        jobs.start(url)
+        if in_each_worker is not None:
+            in_each_worker()
 
     settings = {
         "bind": [_bind_address(host, port)],
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": worker_class,
         "threads": threads,
         "worker_connections": connection_limit,
         "keepalive": CHANNEL_TIMEOUT_S,
