@@ -52,18 +52,28 @@ def main() -> None:
     help="Worker threads; slow clients do not hold them (collector/http_server.py).",
 )
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    envvar="BACKLIGHT_WORKERS",
+    type=click.IntRange(1, 256),
+    help="Processes serving the port ($BACKLIGHT_WORKERS): 1 is waitress in this "
+    "process; more is gunicorn with that many workers, each with --threads (docs/scale.md).",
+)
+@click.option(
     "--connection-limit",
     default=1000,
     show_default=True,
     type=click.IntRange(10, 100_000),
-    help="Open connections at most (idle agents' keep-alive ones included).",
+    help="Open connections per process at most (idle agents' keep-alive ones included).",
 )
 @click.option(
     "--header-timeout",
     default=20.0,
     show_default=True,
     type=click.FloatRange(1, 3600),
-    help="Seconds a request's headers may take to arrive, from its first byte.",
+    help="Seconds a request's headers may take to arrive, from its first byte "
+    "(--workers 1; with more, a reverse proxy sets it: docs/scale.md).",
 )
 @click.option(
     "--request-timeout",
@@ -83,14 +93,22 @@ def serve(
     host: str,
     port: int,
     threads: int,
+    workers: int,
     connection_limit: int,
     header_timeout: float,
     request_timeout: float,
     log_format: str | None,
 ) -> None:
-    """Serve the API and dashboard with waitress (a production WSGI server)."""
+    """Serve the API and dashboard with waitress, or gunicorn for several processes."""
     from collector.app import create_app
-    from collector.http_server import PortUnavailable, check_port, make_server, served_urls
+    from collector.http_server import (
+        PortUnavailable,
+        check_port,
+        make_server,
+        raise_open_files_limit,
+        served_urls,
+        with_pid_header,
+    )
     from collector.observability import logs
     from collector.store import hold_while_serving
     from collector.web.sessions import trusted_proxies
@@ -115,9 +133,36 @@ def serve(
     # collector's full passes skip it; a 500-segment batch allocates enough
     # to trigger several, and they were a tenth of its time.
     gc.freeze()
+    processes = "1 process, waitress" if workers == 1 else f"{workers} worker processes, gunicorn"
+
+    def announce(urls: list[str]) -> None:
+        for url in urls:  # the port actually bound (--port 0 picks one)
+            logs.SERVER.info(
+                "Backlight collector on %s (database %s): %s, %d threads each",
+                url,
+                chosen.shown(),
+                processes,
+                threads,
+            )
+
+    if workers > 1:
+        from collector import gunicorn_server
+
+        raise_open_files_limit()
+        gunicorn_server.run(
+            with_pid_header(app),
+            path,
+            host,
+            port,
+            workers=workers,
+            threads=threads,
+            connection_limit=connection_limit,
+            announce=announce,
+        )
+        return
     try:
         server = make_server(
-            app,
+            with_pid_header(app),
             host,
             port,
             threads=threads,
@@ -129,8 +174,7 @@ def serve(
     except PortUnavailable as exc:  # taken between the check and now
         raise click.ClickException(str(exc)) from None
     jobs.start(path)
-    for url in served_urls(server):  # the port actually bound (--port 0 picks one)
-        logs.SERVER.info("Backlight collector on %s (database %s)", url, chosen.shown())
+    announce(served_urls(server))
     server.run()
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import resource
 import socket
 import time
@@ -47,6 +48,20 @@ REQUEST_TIMEOUT_S = 120.0
 CLEANUP_INTERVAL_S = 2
 #: File descriptors kept for the database, logs and the server's own sockets.
 SPARE_FILES = 64
+
+
+def with_pid_header(app: Any) -> Any:
+    """`app`, answering with ``X-Backlight-Pid``: which process served it, for
+    an operator (or a test) looking at several workers on one port."""
+
+    def answered_by_pid(environ: dict, start_response: Any) -> Any:
+        def start(status: str, headers: list, exc_info: Any = None) -> Any:
+            headers.append(("X-Backlight-Pid", str(os.getpid())))
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return answered_by_pid
 
 
 def raise_open_files_limit() -> int:

@@ -7,19 +7,29 @@ so the store is opened with `count_day`, which it hands each recounted day's
 active spans and which hands the counts back. Each job opens its own store
 (one connection per thread) and survives a failed round: a locked or full
 database is retried on the next one.
+
+Several processes may serve one database (`serve --workers N`, or several
+hosts on PostgreSQL); the jobs run in one of them at a time. Every process
+starts them, but they wait until a leader thread here holds the database's
+job lock (collector/store/job_lock.py). The others try it every
+`LOCK_CHECK_S`, so when its holder dies another takes over within about that
+time; a holder that finds its lock gone (PostgreSQL's session lost) stops its
+jobs until it holds the lock again. A round under way when the lock is lost
+finishes: each round is whole transactions, so at worst one round runs twice.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from collector.metrics.interruptions import Span, detect, per_day
-from collector.store import Store, open_store
+from collector.store import Store, StoreError, open_store
+from collector.store.job_lock import JobLock, open_job_lock
 
-#: The server's logger, so `serve --log-format json` keeps every line JSON.
 log = logging.getLogger("backlight.server")
 
 #: How often the server recounts interruptions for person-days that received
@@ -33,6 +43,9 @@ RECOUNT_EVERY_S = 2.0
 
 #: Retention runs at start and then once a day.
 PURGE_EVERY_S = 86_400.0
+
+#: How often a process tries the job lock, and its holder checks it still has it.
+LOCK_CHECK_S = 1.0
 
 
 def count_day(
@@ -74,8 +87,9 @@ def purge_once(url: str) -> dict[str, int]:
         store.close()
 
 
-def _purge_daily(url: str) -> None:
+def _purge_daily(url: str, holding: threading.Event) -> None:
     while True:
+        holding.wait()
         try:
             purge_once(url)
         except Exception as exc:  # keep serving; the next day tries again
@@ -83,12 +97,14 @@ def _purge_daily(url: str) -> None:
         time.sleep(PURGE_EVERY_S)
 
 
-def _settle_often(url: str) -> None:
+def _settle_often(url: str, holding: threading.Event) -> None:
     """Keep the interruption backlog short (store/sqlite/interruptions.py)."""
-    store = open_counting_store(url, migrate=False)
+    store: Store | None = None
     while True:
         time.sleep(SETTLE_EVERY_S)
+        holding.wait()
         try:
+            store = store or open_counting_store(url, migrate=False)
             store.settle_interruptions()
         except Exception as exc:  # a locked or full database: the next round retries
             log.warning("interruption recount failed: %s", exc)
@@ -107,8 +123,8 @@ def recount_history(store: Store, progress=None) -> int:
     return done
 
 
-def _recount_history_often(url: str) -> None:
-    store = open_counting_store(url, migrate=False)
+def _recount_history_often(url: str, holding: threading.Event) -> None:
+    store: Store | None = None
     last_logged = 0.0
 
     def report(status: dict) -> None:
@@ -119,18 +135,70 @@ def _recount_history_often(url: str) -> None:
 
     while True:
         time.sleep(RECOUNT_EVERY_S)
+        holding.wait()
         try:
+            store = store or open_counting_store(url, migrate=False)
             recount_history(store, report)
         except Exception as exc:  # a locked or full database: the next round goes on
             log.warning("interruption recount of history failed: %s", exc)
 
 
+#: (thread name, loop): each loop runs its rounds while `holding` is set.
+JOBS = (
+    ("retention", _purge_daily),
+    ("settle", _settle_often),
+    ("recount", _recount_history_often),
+)
+
+
+def lead(lock: JobLock, holding: threading.Event, stop: threading.Event | None = None) -> None:
+    """Hold `lock` whenever it can be had and say so in `holding`; until `stop`."""
+    stop = stop or threading.Event()
+    pid = os.getpid()
+    unreachable = False
+    while not stop.is_set():
+        if holding.is_set() and not lock.still_held():
+            holding.clear()
+            lock.release()
+            log.warning(
+                "pid %d lost the job lock (%s); its background jobs stop until it is regained",
+                pid,
+                lock.describe(),
+            )
+        if not holding.is_set():
+            try:
+                got = lock.try_acquire()
+                unreachable = False
+            except StoreError as exc:
+                got = False
+                if not unreachable:  # once per outage, not every second
+                    log.warning("pid %d cannot reach the job lock: %s", pid, exc)
+                unreachable = True
+            if got:
+                holding.set()
+                log.info(
+                    "background jobs (retention, settling, recount) run in pid %d (%s)",
+                    pid,
+                    lock.describe(),
+                    extra={"jobs_pid": pid},
+                )
+        stop.wait(LOCK_CHECK_S)
+    holding.clear()
+    lock.release()
+
+
 def start(url: str) -> list[threading.Thread]:
-    """Start the jobs for the database `serve` serves; they die with the process."""
+    """Start the jobs for the database `serve` serves; they run while this
+    process holds the job lock, and die with the process."""
+    holding = threading.Event()
     threads = [
-        threading.Thread(target=_purge_daily, args=(url,), daemon=True, name="retention"),
-        threading.Thread(target=_settle_often, args=(url,), daemon=True, name="settle"),
-        threading.Thread(target=_recount_history_often, args=(url,), daemon=True, name="recount"),
+        threading.Thread(
+            target=lead, args=(open_job_lock(url), holding), daemon=True, name="job-lock"
+        )
+    ]
+    threads += [
+        threading.Thread(target=loop, args=(url, holding), daemon=True, name=name)
+        for name, loop in JOBS
     ]
     for thread in threads:
         thread.start()

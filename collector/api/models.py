@@ -172,6 +172,16 @@ class TeamMonth(MonthQuery):
     team: Name | None = None
 
 
+Quarter = Annotated[str, StringConstraints(pattern=r"^(19|20|21)\d{2}-Q[1-4]$")]
+
+
+class TeamQuarter(Query):
+    quarter: Quarter | None = Field(
+        default=None, description="YYYY-Qn (2026-Q3); default: the last full quarter"
+    )
+    team: Name | None = None
+
+
 class CategoryHours(Response):
     category: str
     hours: float

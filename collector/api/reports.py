@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from collector.api import models as m
+from collector.api import quarterly_models as q
 from collector.api import report_models as r
 from collector.api.errors import field_error
 from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
-from collector.service import reports
+from collector.service import quarterly, reports
 
 from . import bp
 from .endpoint import operation
@@ -90,6 +91,22 @@ def clients(principal, *, query: m.MonthQuery):
 def monthly_review(principal, *, query: m.TeamMonth):
     team_ids, team = team_scope(principal, query.team)
     return reports.monthly_review_report(get_store(), team_ids, team, _month(query.month))
+
+
+@operation(
+    bp,
+    "/reports/quarterly-review",
+    "GET",
+    summary="This quarter against last: hours per operation member, quality, the decision",
+    tag="reports",
+    auth_as="manager",
+    query=m.TeamQuarter,
+    responses={200: q.QuarterlyReviewReport},
+)
+def quarterly_review(principal, *, query: m.TeamQuarter):
+    team_ids, team = team_scope(principal, query.team)
+    name = query.quarter or quarterly.last_full_quarter()
+    return quarterly.quarterly_review_report(get_store(), team_ids, team, name)
 
 
 @operation(

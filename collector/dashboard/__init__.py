@@ -27,6 +27,7 @@ NAV = [
     ("dashboard.interruptions", "Interruptions"),
     ("dashboard.clients", "Clients"),
     ("dashboard.review", "Monthly review"),
+    ("dashboard.quarterly", "Quarterly review"),
     ("dashboard.workload", "Workload"),
     ("dashboard.units", "Output units"),
 ]

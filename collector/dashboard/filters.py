@@ -1,4 +1,4 @@
-"""Team, date-range and month filters from a page's query string.
+"""Team, date-range, month and quarter filters from a page's query string.
 
 The team goes through `collector.auth.team_scope`, the same check the API
 makes, so a manager who edits the URL to another team's name gets 403 from
@@ -14,11 +14,13 @@ from datetime import date, timedelta
 
 from collector.auth import team_scope
 from collector.db import get_store
+from collector.service.quarterly import last_full_quarter, quarter_bounds, quarter_of
 from collector.store import Principal
 
 DEFAULT_DAYS = 28
 MAX_DAYS = 1100  # as the API
 MONTH = re.compile(r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")
+QUARTER = re.compile(r"^(19|20|21)\d{2}-Q[1-4]$")
 
 
 @dataclass
@@ -29,7 +31,8 @@ class Filters:
     end: date
     month: str
     errors: list[str] = field(default_factory=list)
-    kind: str = "range"  # or "month"
+    kind: str = "range"  # or "month", "quarter"
+    quarter: str = ""
 
     @property
     def days(self) -> int:
@@ -39,6 +42,8 @@ class Filters:
         """The query string that reproduces these filters (for CSV and preset links)."""
         if self.kind == "month":
             base: dict[str, str | None] = {"team": self.team, "month": self.month}
+        elif self.kind == "quarter":
+            base = {"team": self.team, "quarter": self.quarter}
         else:
             base = {"team": self.team, "from": self.start.isoformat(), "to": self.end.isoformat()}
         base.update(override)
@@ -46,6 +51,11 @@ class Filters:
 
     def presets(self, today: date | None = None) -> list[tuple[str, dict[str, str]]]:
         today = today or date.today()
+        if self.kind == "quarter":
+            return [
+                ("Last quarter", self.args(quarter=last_full_quarter(today))),
+                ("This quarter so far", self.args(quarter=quarter_of(today))),
+            ]
         if self.kind == "month":
             return [
                 ("Last month", self.args(month=last_full_month(today))),
@@ -136,3 +146,15 @@ def month_filters(principal: Principal, args, with_team: bool = True) -> Filters
     first = date(year, mon, 1)
     nxt = date(year + mon // 12, mon % 12 + 1, 1)
     return Filters(team, team_ids, first, nxt - timedelta(days=1), month, errors, kind="month")
+
+
+def quarter_filters(principal: Principal, args) -> Filters:
+    """By default the last full quarter, as the API answers."""
+    errors: list[str] = []
+    team, team_ids = _team(principal, args.get("team"))
+    raw = (args.get("quarter") or "").strip().upper()
+    quarter = raw if QUARTER.match(raw) else last_full_quarter()
+    if raw and not QUARTER.match(raw):
+        errors.append(f"Quarter: {raw!r} is not a quarter (use 2026-Q3); showing last quarter.")
+    first, last = quarter_bounds(quarter)
+    return Filters(team, team_ids, first, last, first.strftime("%Y-%m"), errors, "quarter", quarter)

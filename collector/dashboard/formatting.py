@@ -91,6 +91,7 @@ def cell(value: Any, kind: str, currency: str = "USD") -> str:
         "share": share,
         "change": lambda v: share(v, signed=True),
         "share1": lambda v: share(v, digits=1),
+        "points": lambda v: f"{v * 100:+.1f} pts",  # a change of a rate: 0.02 -> 0.08 is +6.0
         "day": day,
         "week": lambda v: f"week of {short_day(v)}",
     }.get(kind)
@@ -132,6 +133,7 @@ CSV_DIGITS = {
     "share1": 4,
     "change": 4,
     "per_unit": 4,
+    "points": 4,
 }
 
 

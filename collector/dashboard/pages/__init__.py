@@ -16,7 +16,13 @@ from flask import g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from collector.dashboard import bp
-from collector.dashboard.filters import Filters, month_filters, range_filters, team_options
+from collector.dashboard.filters import (
+    Filters,
+    month_filters,
+    quarter_filters,
+    range_filters,
+    team_options,
+)
 from collector.dashboard.tables import Table, csv_response
 from collector.db import get_store
 from collector.metrics import suppression
@@ -96,6 +102,8 @@ def _route(key: str, build: Builder, kind: str, with_team: bool = True) -> None:
     def parse() -> Filters:
         if kind == "month":
             return month_filters(g.principal, request.args, with_team=with_team)
+        if kind == "quarter":
+            return quarter_filters(g.principal, request.args)
         return range_filters(g.principal, request.args)
 
     @signed_in()
@@ -117,7 +125,7 @@ def _route(key: str, build: Builder, kind: str, with_team: bool = True) -> None:
             table = Table(table.caption, table.columns[:1], [{"suppressed": page.suppressed}])
         f = page.filters
         scope = export_scope(f.team, f.team_ids, team_options(g.principal))
-        span = f.month if f.kind == "month" else period(f.start, f.end)
+        span = {"month": f.month, "quarter": f.quarter}.get(f.kind) or period(f.start, f.end)
         return csv_response(table, csv_file_name(key, scope, span))
 
     bp.add_url_rule(f"/{key}", endpoint=key, view_func=html)
@@ -135,6 +143,7 @@ def _register() -> None:
         functions,
         interruptions,
         overview,
+        quarterly,
         review,
         workload,
     )
@@ -144,6 +153,7 @@ def _register() -> None:
     _route("interruptions", interruptions.build, "range")
     _route("clients", clients.build, "month", with_team=False)
     _route("review", review.build, "month")
+    _route("quarterly", quarterly.build, "quarter")
     _route("workload", workload.build, "range")
 
 

@@ -90,6 +90,15 @@ def close_pools(url: str | None = None) -> None:
         pool.close()
 
 
+def forget_after_fork() -> None:
+    """In a freshly forked process: drop the parent's pools without closing
+    them (their connections are the parent's; closing would end its sessions),
+    so the first store opened here makes a pool of its own."""
+    global _GUARD
+    _POOLS.clear()
+    _GUARD = threading.Lock()
+
+
 def _safe(url: str) -> str:
     """The URL without a password, for messages and logs."""
     if "@" not in url:

@@ -18,7 +18,16 @@ from tests.collector.dashboard.conftest import PASSWORD, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["overview", "functions", "interruptions", "clients", "review", "workload", "units"]
+PAGES = [
+    "overview",
+    "functions",
+    "interruptions",
+    "clients",
+    "review",
+    "quarterly",
+    "workload",
+    "units",
+]
 #: A manager without client finance (maria in the demo) has every page but Clients.
 MANAGER_PAGES = [p for p in PAGES if p != "clients"]
 #: Shapes that carry figures (not the frame, gridlines or legend swatches alone).
@@ -267,4 +276,21 @@ def test_quality_and_money_show_on_functions_and_review(admin):
     assert admin.page.locator("svg.chart[role=img] > title").count() >= 2  # hours and per unit
     admin.open("/units")
     assert admin.page.locator("#unit-warnings").count() == 0  # the demo's counts fit
+    assert admin.errors == [], admin.errors
+
+
+def test_quarterly_review_states_the_decision_and_what_was_measured(admin):
+    """Issue 19: the decision with its evidence, each quarter's tracked days, the CSV."""
+    admin.errors.clear()
+    admin.open("/quarterly")
+    heading = admin.page.locator("#decision-h").inner_text()
+    assert heading == "Next quarter's focus: Process improvement"
+    evidence = admin.page.locator("ul.evidence li").all_inner_texts()
+    assert any(t.startswith("Payroll processing: below quality") for t in evidence), evidence
+    coverage = admin.page.locator("#coverage-h + ul li").all_inner_texts()
+    assert len(coverage) == 2 and all("working days" in t for t in coverage)
+    admin.page.screenshot(path=str(SCREENSHOTS / "dashboard-quarterly.png"), full_page=True)
+    csv = admin.page.locator("a", has_text="CSV").first.get_attribute("href")
+    r = admin.page.request.get(admin.base + csv)
+    assert r.status == 200 and "error_rate_change" in r.text()
     assert admin.errors == [], admin.errors

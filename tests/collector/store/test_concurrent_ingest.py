@@ -108,3 +108,19 @@ def test_rollups_after_concurrent_batches_equal_a_recount_of_the_segments(store,
         assert team[key] == pytest.approx(seconds) and daily[key] == pytest.approx(seconds)
     people = store.all("SELECT day, people FROM team_days ORDER BY day")
     assert [r[1] for r in people] == [WRITERS] * 3  # each person counted once per day
+
+
+def test_one_persons_batches_of_one_day_at_once_count_the_person_once(store, store_url):
+    """Batches of the same person-day in several processes at once (a retry
+    racing the next upload): the team's day counts the person once."""
+    (device,) = _devices(store, 1)
+    for day in range(1, 6):
+        bodies = [
+            SummaryBatch.model_validate_json(
+                json.dumps(batch(plan(day_at(day, 8 + n), [("payroll", 10), ("meetings", 5)])))
+            )
+            for n in range(WRITERS)
+        ]
+        results = _at_once(store_url, [lambda s, b=b: s.ingest(device, b) for b in bodies])
+        assert results == [(2, False)] * WRITERS
+    assert [r[0] for r in store.all("SELECT people FROM team_days")] == [1] * 5
