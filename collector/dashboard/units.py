@@ -205,7 +205,8 @@ def units_add():
             return redirect(
                 url_for("dashboard.units", **({"team": item.team} if item.team else {}))
             )
-    return _render(_page(), 400, form=form, form_errors=errors)
+    missing = missing_clients([{"message": errors.get("client", "")}])
+    return _render(_page(), 400, form=form, form_errors=errors, form_missing_clients=missing)
 
 
 @bp.post("/units/upload")
@@ -274,12 +275,24 @@ def missing_clients(fields: list[dict]) -> list[str]:
 @bp.post("/units/clients")
 @signed_in()
 def units_create_clients():
-    """Create the clients an upload named and did not find, then import it again."""
+    """Create the clients an upload (or the form) named and did not find, then
+    import the same file (or record the same units) again."""
+    keys = request.form.getlist("client_key")
+    if "upload_text" not in request.form:  # from the form: its fields came along
+        if keys:
+            _create_clients(keys)
+        return units_add()
     text = request.form.get("upload_text", "")
     name = request.form.get("upload_name", "")[:200] or "the file"
-    keys = request.form.getlist("client_key")
     if not text or not keys or len(text) > MAX_UPLOAD:
         return _upload_refused(name, "Nothing to import again: upload the file once more.")
+    _create_clients(keys)
+    return _import(text, name)
+
+
+def _create_clients(keys: list[str]) -> None:
+    """Each key not yet a client becomes one, named as the form says (or by its
+    key), audited, in one transaction."""
     store = get_store()
     made = []
     with store.write():
@@ -294,13 +307,12 @@ def units_create_clients():
                 g.principal.label,
                 "client.create",
                 key,
-                {"name": label, "from": "units upload"},
+                {"name": label, "from": "units page"},
                 request.remote_addr or "",
             )
             made.append(key)
     if made:
         flash(f"Created client{'s' if len(made) != 1 else ''} {', '.join(made)}.", "success")
-    return _import(text, name)
 
 
 def _row_problem(field: str, message: str) -> dict:

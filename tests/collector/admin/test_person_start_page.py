@@ -21,13 +21,15 @@ def test_set_refuse_and_clear_a_start_date(admin, store):
     device_id = _device(store)
     page = admin.get("/admin/devices").get_data(as_text=True)
     assert f'action="/admin/devices/{device_id}/person/start"' in page
-    assert 'type="date"' in page and "first tracked day" in text_of(admin.get("/admin/devices"))
+    assert 'type="date"' in page
+    assert "Start date: first tracked day" in text_of(admin.get("/admin/devices"))
 
     day = (date.today() - timedelta(days=20)).isoformat()
     r = post(admin, f"/admin/devices/{device_id}/person/start", {"start_day": day})
     assert r.status_code == 302
     assert _start_day(store) == day
-    assert f"ana counts from {day}" in text_of(admin.get("/admin/devices"))
+    shown = text_of(admin.get("/admin/devices"))
+    assert f"ana counts from {day}" in shown and f"Start date: {day}" in shown
     entry = next(e for e in store.audit_log() if e["action"] == "person.start_day")
     assert entry["target"] == "ana" and entry["actor"] == "user:root"
 

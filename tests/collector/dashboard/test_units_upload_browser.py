@@ -4,18 +4,33 @@ audited) and imports the same file again."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
 from tests.collector.dashboard.test_browser import Session
+from tests.fixtures.collector_server import CollectorServer
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def own_server(demo_db, tmp_path_factory):
+    """A collector of its own: these tests store units and clients, which the
+    shared demo server's other tests must not see."""
+    tmp = tmp_path_factory.mktemp("units-upload")
+    shutil.copy(demo_db, tmp / "demo.db")
+    server = CollectorServer(tmp / "demo.db", tmp / "collector.log")
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def manager(browser, demo_server):
+def manager(browser, own_server):
+    demo_server = own_server
     s = Session(browser, demo_server.url, "maria")  # manager of "Payroll & HR"
     yield s
     s.close()
@@ -29,7 +44,8 @@ def _upload(session: Session, csv: str) -> None:
     session.page.click("form[enctype] button[type=submit]")
 
 
-def test_every_problem_in_one_pass_then_create_the_missing_client_and_retry(manager, demo_server):
+def test_every_problem_in_one_pass_then_create_the_missing_client_and_retry(manager, own_server):
+    demo_server = own_server
     day = (date.today() - timedelta(days=1)).isoformat()
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     _upload(
@@ -83,7 +99,8 @@ def test_every_problem_in_one_pass_then_create_the_missing_client_and_retry(mana
         assert audited == [("user:maria",)], audited
 
 
-def test_creating_clients_needs_the_csrf_token(manager, demo_server):
+def test_creating_clients_needs_the_csrf_token(manager, own_server):
+    demo_server = own_server
     import requests
 
     cookies = {c["name"]: c["value"] for c in manager.context.cookies()}

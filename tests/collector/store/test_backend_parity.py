@@ -39,6 +39,8 @@ TABLES = [
     "team_days",
     "interruption_days",
     "interruption_backlog",
+    "interruption_recount_queue",
+    "interruption_recount",
     "uncategorised_apps",
     "clients",
     "client_financials",
