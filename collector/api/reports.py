@@ -10,7 +10,7 @@ from collector.api import report_models as r
 from collector.api.errors import field_error
 from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
-from collector.service import quarterly, reports
+from collector.service import capacity, quarterly, reports
 
 from . import bp
 from .endpoint import operation
@@ -121,7 +121,7 @@ def quarterly_review(principal, *, query: m.TeamQuarter):
 )
 def workload(principal, *, query: m.TeamRange):
     team_ids, team = team_scope(principal, query.team)
-    return reports.workload_report(get_store(), team_ids, team, *_range(query))
+    return capacity.workload_report(get_store(), team_ids, team, *_range(query))
 
 
 @operation(
@@ -136,7 +136,7 @@ def workload(principal, *, query: m.TeamRange):
 )
 def overview(principal, *, query: m.TeamRange):
     team_ids, team = team_scope(principal, query.team)
-    return reports.overview_report(get_store(), team_ids, team, *_range(query))
+    return capacity.overview_report(get_store(), team_ids, team, *_range(query))
 
 
 @operation(

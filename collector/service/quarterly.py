@@ -13,8 +13,9 @@ from datetime import date, timedelta
 
 from collector.metrics.quarterly import Quarter, quarterly_review
 from collector.metrics.workload import available_workdays
+from collector.service.capacity import workload_report
 from collector.service.report_weeks import group_floor, hidden_group
-from collector.service.reports import time_per_unit_report, workload_report
+from collector.service.reports import time_per_unit_report
 from collector.store import Store
 
 #: Any four-digit year: the API admits 1900-2199, and a trend reaches back before that.

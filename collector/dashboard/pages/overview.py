@@ -15,7 +15,7 @@ from collector.dashboard.pages import (
     no_data_message,
 )
 from collector.dashboard.tables import Column, Table
-from collector.service import reports
+from collector.service import capacity, reports
 from collector.service.report_weeks import totals_note
 from collector.store import Principal, Store
 from shared.catalogue import category_name
@@ -35,7 +35,7 @@ def _people_note(report: dict) -> str:
 
 def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     start, end = f.start.isoformat(), f.end.isoformat()
-    report = reports.overview_report(store, f.team_ids, f.team, start, end)
+    report = capacity.overview_report(store, f.team_ids, f.team, start, end)
     page = Page("overview", "Overview", INTRO, f)
     if report.get("suppressed"):
         page.suppressed = report["reason"]

@@ -12,7 +12,7 @@ from collector.dashboard.formatting import count, hours, num, share
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
 from collector.metrics.workload import OVERLOAD, UNUSED
-from collector.service import reports
+from collector.service import capacity
 from collector.store import Principal, Store
 
 INTRO = (
@@ -31,7 +31,7 @@ STATUS = {
 
 def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     start, end = f.start.isoformat(), f.end.isoformat()
-    report = reports.workload_report(store, f.team_ids, f.team, start, end)
+    report = capacity.workload_report(store, f.team_ids, f.team, start, end)
     page = Page("workload", "Workload", INTRO, f, template="dashboard/workload.html")
     if report.get("suppressed"):
         page.suppressed = report["reason"]

@@ -9,7 +9,7 @@ import pytest
 
 from collector import demo_volumes
 from collector.metrics.plausibility import implausible_weeks
-from collector.service import reports
+from collector.service import capacity, reports
 from collector.store import open_store
 
 
@@ -78,7 +78,7 @@ def test_the_functions_page_has_one_below_quality_and_a_few_slow(store):
 def test_workload_does_not_flag_people_for_planned_time_away(store):
     end = date.today() - timedelta(days=1)
     start = end - timedelta(days=27)
-    w = reports.workload_report(store, None, None, start.isoformat(), end.isoformat())
+    w = capacity.workload_report(store, None, None, start.isoformat(), end.isoformat())
     assert w["unused_capacity"] <= w["people"] * 0.2
     assert w["absent_days"] > 0
 
