@@ -94,9 +94,9 @@ def _post_fork(_arbiter: Any, _worker: Any) -> None:
     """Forget PostgreSQL pools copied from the arbiter (it should have none
     open): their sockets are the arbiter's, and using them from two processes
     would interleave two conversations on one server session."""
-    from collector.store.postgres.pool import forget_after_fork
+    from collector.store import after_fork
 
-    forget_after_fork()
+    after_fork()
 
 
 def run(

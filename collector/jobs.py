@@ -27,8 +27,7 @@ import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from collector.metrics.interruptions import Span, detect, per_day
-from collector.store import Store, StoreError, open_store
-from collector.store.job_lock import JobLock, open_job_lock
+from collector.store import JobLock, Store, StoreError, open_job_lock, open_store
 
 log = logging.getLogger("backlight.server")
 

@@ -15,6 +15,7 @@ from collector.store.errors import (
     StoreUnavailable,
     UnknownBackend,
 )
+from collector.store.job_lock import JobLock, open_job_lock
 from collector.store.records import Copied, Device, Principal
 
 __all__ = [
@@ -23,16 +24,19 @@ __all__ = [
     "Copied",
     "DayCounter",
     "Device",
+    "JobLock",
     "Principal",
     "StorageFull",
     "Store",
     "StoreError",
     "StoreUnavailable",
     "UnknownBackend",
+    "after_fork",
     "backend_of",
     "backup",
     "check_url",
     "hold_while_serving",
+    "open_job_lock",
     "open_store",
     "restore",
     "sqlite_path",
@@ -130,3 +134,12 @@ def hold_while_serving(url: str | Path) -> None:
     from collector.store.sqlite import backup as sqlite_backup
 
     sqlite_backup.hold_while_serving(Path(sqlite_path(url)))
+
+
+def after_fork() -> None:
+    """In a freshly forked server worker: forget the database pools copied
+    from the parent, so the first store opened here connects on its own
+    (two processes on one server session would interleave their statements)."""
+    from collector.store.postgres.pool import forget_after_fork
+
+    forget_after_fork()
