@@ -59,6 +59,18 @@ GROUPS = (
         ("agent.idle_after_s", "agent.upload_interval_s"),
     ),
     Group(
+        "Deferred work",
+        "Due times, the backlog report and its staffing figures (docs/design.md §4, "
+        "Deferred work). Business days are Monday to Friday, less these holidays.",
+        (
+            "org.timezone",
+            "planning.day_hours",
+            "planning.utilisation",
+            "planning.horizon_days",
+            "planning.holidays",
+        ),
+    ),
+    Group(
         "Interruptions",
         "How switches away from work are counted and what recovering from one costs.",
         (
@@ -85,6 +97,11 @@ LABELS = {
     "interruptions.recovery_min_s": "Recovery, low (seconds)",
     "interruptions.recovery_max_s": "Recovery, high (seconds)",
     "workload.shrinkage": "Shrinkage (share of the week away from the desk)",
+    "org.timezone": "Time zone (days end at its midnight)",
+    "planning.day_hours": "Hours in a working day",
+    "planning.utilisation": "Utilisation (productive share of scheduled time)",
+    "planning.horizon_days": "Projection horizon (business days)",
+    "planning.holidays": "Holidays (YYYY-MM-DD, comma-separated)",
     **{
         f"{table.QUALITY_PREFIX}{fid}": f"{fn.name}: highest error rate"
         + (" (seed 001)" if fid in table.QUALITY_DEFAULTS else " (ours)")
@@ -132,7 +149,7 @@ def save_settings():
     store = get_store()
     current = store.settings()
     errors = FormErrors()
-    sent = {k: v[:200] for k, v in request.form.items() if k != "csrf_token"}
+    sent = {k: v[:2000] for k, v in request.form.items() if k != "csrf_token"}
     parsed = {}
     for key, raw in sent.items():
         if key not in table.SETTINGS:

@@ -105,6 +105,14 @@ class ClientInfo(Response):
     name: str
 
 
+class WorkTypeInfo(Response):
+    """A kind of deferred work the tray's item timer offers."""
+
+    key: str
+    name: str
+    function: str
+
+
 class Policy(Response):
     """The policy an agent follows: rules, consent text, intervals."""
 
@@ -115,6 +123,10 @@ class Policy(Response):
     agent: AgentInfo
     clients: list[ClientInfo]
     interruptions: InterruptionInfo
+    work_item_salt: str = Field(
+        description="HMAC-SHA256 key (hex) the tray hashes work-item references with"
+    )
+    work_types: list[WorkTypeInfo]
 
 
 class EnrollResponse(Response):

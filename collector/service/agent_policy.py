@@ -48,6 +48,14 @@ def build(store: Store) -> dict:
             "idle_after_s": s["agent.idle_after_s"],
         },
         "clients": [{"key": c["key"], "name": c["name"]} for c in store.clients()],
+        # The tray hashes a timed item's reference with this (HMAC-SHA256,
+        # hex), as the collector hashes imported ids, so the two join and the
+        # reference never leaves the workstation (docs/design.md §3).
+        "work_item_salt": store.work_item_salt(),
+        "work_types": [
+            {"key": t["key"], "name": t["name"], "function": t["function"]}
+            for t in store.work_types()
+        ],
         "interruptions": {
             key: s[f"interruptions.{key}"]
             for key in ("min_focus_s", "max_away_s", "recovery_min_s", "recovery_max_s")

@@ -7,8 +7,11 @@ the CLI (`settings set`) and the admin API validate against this table.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.catalogue import FUNCTION_IDS
 
@@ -27,6 +30,32 @@ def quality_limits(values: dict[str, Any]) -> dict[str, float]:
 
 
 CURRENCY = r"^[A-Z]{3}$"
+#: `planning.holidays`: ISO dates, comma-separated, that business days skip.
+HOLIDAYS = r"^(\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*)?$"
+
+
+def _time_zone(value: str) -> str | None:
+    """Why a time-zone name is not one this machine knows, or None."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "expected an IANA time zone such as Europe/Berlin or UTC"
+    return None
+
+
+def _holiday_dates(value: str) -> str | None:
+    """Why a holiday list holds a day that is no calendar day, or None."""
+    for part in filter(None, value.split(",")):
+        try:
+            date.fromisoformat(part)
+        except ValueError:
+            return f"{part} is not a calendar day (YYYY-MM-DD)"
+    return None
+
+
+def holidays(values: dict[str, Any]) -> set[date]:
+    """The organisation's holidays from a settings dict, as dates."""
+    return {date.fromisoformat(p) for p in values["planning.holidays"].split(",") if p}
 
 
 @dataclass(frozen=True)
@@ -38,6 +67,9 @@ class Setting:
     maximum: float | None = None
     help: str = ""
     pattern: str | None = None  # for text settings, the whole value must match
+    max_length: int = 64  # for text settings
+    blank: bool = False  # for text settings: may be empty
+    check: Callable[[str], str | None] | None = None  # for text settings: why not, or None
 
 
 SETTINGS: dict[str, Setting] = {
@@ -65,6 +97,33 @@ SETTINGS: dict[str, Setting] = {
             0,
             0.9,
             "share of contracted time away from the desk by plan (breaks, training)",
+        ),
+        Setting(
+            "org.timezone",
+            "UTC",
+            str,
+            help="where days end for due times and the backlog (IANA name)",
+            check=_time_zone,
+        ),
+        Setting("planning.day_hours", 8.0, float, 1, 24, "scheduled hours in a working day"),
+        Setting(
+            "planning.utilisation",
+            0.75,
+            float,
+            0.05,
+            1,
+            "productive processing time as a share of scheduled time",
+        ),
+        Setting("planning.horizon_days", 10, int, 1, 60, "business days the backlog projects"),
+        Setting(
+            "planning.holidays",
+            "",
+            str,
+            help="days business days skip: YYYY-MM-DD, comma-separated",
+            pattern=HOLIDAYS,
+            max_length=1100,
+            blank=True,
+            check=_holiday_dates,
         ),
         *(
             Setting(
@@ -117,11 +176,16 @@ def parse_value(key: str, value: Any) -> Any:
             if parsed != parsed or parsed in (float("inf"), float("-inf")):
                 raise ValueError
         else:
-            if not isinstance(value, str) or not value.strip() or len(value) > 64:
+            if not isinstance(value, str) or len(value) > setting.max_length:
+                raise ValueError
+            if not value.strip() and not setting.blank:
                 raise ValueError
             parsed = value.strip()
             if setting.pattern and not re.fullmatch(setting.pattern, parsed):
                 raise SettingError(key, f"expected a value matching {setting.pattern}")
+            why = setting.check(parsed) if setting.check else None
+            if why:
+                raise SettingError(key, why)
     except (TypeError, ValueError):
         raise SettingError(key, f"expected {kind.__name__}, got {value!r}") from None
     if setting.minimum is not None and parsed < setting.minimum:
@@ -160,6 +224,10 @@ def json_schema() -> dict[str, Any]:
             prop["maximum"] = s.maximum
         if s.pattern:
             prop["pattern"] = s.pattern
+        if s.kind is str:
+            prop["maxLength"] = s.max_length
+            if not s.blank:
+                prop["minLength"] = 1
         properties[key] = prop
     return {
         "type": "object",

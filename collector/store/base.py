@@ -150,6 +150,38 @@ class Store(AccessStore):
         self, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]: ...
 
+    # -- Deferred work (work types, work items, the tray's timings) --------------
+    @abstractmethod
+    def work_item_salt(self) -> str:
+        """The organisation's salt: item ids are kept as HMAC-SHA256(salt, id)."""
+
+    @abstractmethod
+    def work_types(self) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def replace_work_types(self, types: list[dict[str, Any]]) -> list[str]: ...
+
+    @abstractmethod
+    def work_items_by_ref(
+        self, keys: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Any]]: ...
+
+    @abstractmethod
+    def upsert_work_items(self, rows: list[dict[str, Any]], source: str) -> dict[str, int]: ...
+
+    @abstractmethod
+    def work_items_between(
+        self, team_ids: list[int] | None, types: list[str] | None, start: float, end: float
+    ) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def add_work_item_timings(self, rows: list[dict[str, Any]]) -> int: ...
+
+    @abstractmethod
+    def work_item_timings(
+        self, team_ids: list[int] | None, types: list[str] | None, start: float, end: float
+    ) -> list[dict[str, Any]]: ...
+
     # -- Absences ----------------------------------------------------------
     @abstractmethod
     def add_absences(self, rows: list[dict], actor: str) -> list[int]: ...

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from collector.store.sqlite.person_data import PERSON_TABLES
+from collector.store.sqlite.person_data import NAMING_TABLES, PERSON_TABLES
 
 if TYPE_CHECKING:
     from collector.store.postgres.connection import PostgresConnection as Store
@@ -27,7 +27,7 @@ TOUCHED = tuple(
         [
             "consents",
             "batches",
-            *(table for table, _column in PERSON_TABLES),
+            *(table for table, _column in PERSON_TABLES + NAMING_TABLES),
             "devices",
             "audit_log",
             "people",

@@ -28,6 +28,7 @@ from collector.store.sqlite.person_data import PersonDataMixin
 from collector.store.sqlite.reports import QueriesMixin
 from collector.store.sqlite.sessions import WebSessionsMixin
 from collector.store.sqlite.users import UsersMixin
+from collector.store.sqlite.work_items import WorkItemsMixin
 
 _SESSION_SECRET = "_session_secret"
 
@@ -46,6 +47,7 @@ class PostgresStore(
     InterruptionRecountMixin,
     QueriesMixin,
     AbsencesMixin,
+    WorkItemsMixin,
     WebSessionsMixin,
     PostgresHealthMixin,
     PostgresWipeMixin,

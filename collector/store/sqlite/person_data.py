@@ -33,7 +33,13 @@ PERSON_TABLES: tuple[tuple[str, str], ...] = (
     ("interruption_recount_queue", "person_id"),
     ("absences", "person_id"),
     ("output_units", "person_id"),
+    ("work_item_timings", "person_id"),
 )
+
+#: Tables whose rows name a person but belong to the organisation's work: an
+#: export shows the rows, an erasure removes the name and keeps the row (a
+#: claim someone completed stays completed in the backlog).
+NAMING_TABLES: tuple[tuple[str, str], ...] = (("work_items", "person_id"),)
 
 #: Device columns an export shows: never the token hash.
 DEVICE_COLUMNS = (
@@ -89,7 +95,7 @@ class PersonDataMixin:
                     (person_id,),
                 ),
             }
-            for table, column in PERSON_TABLES:
+            for table, column in PERSON_TABLES + NAMING_TABLES:
                 out[table] = _rows(c, f"SELECT * FROM {table} WHERE {column} = ?", (person_id,))
         return out
 
@@ -130,6 +136,10 @@ class PersonDataMixin:
                 ).rowcount
                 if delay:
                     time.sleep(delay)
+            for table, column in NAMING_TABLES:
+                removed[table] = c.execute(
+                    f"UPDATE {table} SET {column} = NULL WHERE {column} = ?", (person_id,)
+                ).rowcount
             removed["devices"] = c.execute(
                 "DELETE FROM devices WHERE person_id = ?", (person_id,)
             ).rowcount

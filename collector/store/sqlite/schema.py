@@ -275,3 +275,74 @@ def m013_person_weeks(db: Database) -> None:
             FROM rollups WHERE {WORKING} GROUP BY person_id, week;
         """
     )
+
+
+#: The settings row holding the organisation's work-item salt (never a setting
+#: the settings API lists: `settings()` returns declared keys only).
+WORK_ITEM_SALT = "_work_item_salt"
+
+WORK_ITEM_TABLES = """
+CREATE TABLE work_types (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    function TEXT NOT NULL,
+    sla_business_days INTEGER,
+    sla_hours REAL,
+    position INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((sla_business_days IS NULL) != (sla_hours IS NULL))
+);
+CREATE TABLE work_items (
+    type TEXT NOT NULL REFERENCES work_types(key),
+    ref TEXT NOT NULL,
+    team_id INTEGER NOT NULL REFERENCES teams(id),
+    person_id INTEGER REFERENCES people(id),
+    client_key TEXT,
+    received_at REAL NOT NULL,
+    completed_at REAL,
+    quality_passed INTEGER,
+    source TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (completed_at IS NULL OR completed_at >= received_at),
+    PRIMARY KEY (type, ref)
+);
+CREATE INDEX work_items_received ON work_items (team_id, type, received_at);
+CREATE INDEX work_items_completed ON work_items (team_id, type, completed_at);
+CREATE INDEX work_items_person ON work_items (person_id);
+CREATE TABLE work_item_timings (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    batch_id TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    team_id INTEGER NOT NULL REFERENCES teams(id),
+    type TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    started REAL NOT NULL,
+    ended REAL NOT NULL,
+    active_s REAL NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('completed', 'not_completed'))
+);
+CREATE INDEX work_item_timings_type ON work_item_timings (team_id, type, ended);
+CREATE INDEX work_item_timings_person ON work_item_timings (person_id);
+"""
+
+
+@migrations()
+def m014_work_items(db: Database) -> None:
+    """Deferred work (docs/design.md §3, §4 Deferred work; issue 12): the work
+    types, the workflow system's items and the tray's timings of them, and
+    the organisation's salt.
+
+    An item's reference is kept only as HMAC-SHA256(salt, id), hex: the
+    collector hashes imported ids with it and agents get it in their policy
+    (`work_item_salt`) to hash what the tray times, so both join without the
+    reference leaving a workstation in clear. It is made once, here, in the
+    settings table under a key `settings()` never returns.
+    """
+    import secrets
+
+    db.executescript(WORK_ITEM_TABLES)
+    db.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+        (WORK_ITEM_SALT, secrets.token_hex(32)),
+    )

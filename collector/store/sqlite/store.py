@@ -31,6 +31,7 @@ from collector.store.sqlite.person_data import PersonDataMixin
 from collector.store.sqlite.reports import QueriesMixin
 from collector.store.sqlite.sessions import WebSessionsMixin
 from collector.store.sqlite.users import UsersMixin
+from collector.store.sqlite.work_items import WorkItemsMixin
 
 _SESSION_SECRET = "_session_secret"
 
@@ -49,6 +50,7 @@ class SqliteStore(
     InterruptionRecountMixin,
     QueriesMixin,
     AbsencesMixin,
+    WorkItemsMixin,
     WebSessionsMixin,
     HealthMixin,
     PersonDataMixin,

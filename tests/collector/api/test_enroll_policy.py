@@ -113,3 +113,19 @@ def test_a_device_token_cannot_read_reports_and_a_key_cannot_post_summaries(shar
     device = shared_collector.enroll("hal")
     assert shared_collector.api("GET", "/reports/time-per-unit", device).status_code == 401
     assert shared_collector.api("GET", "/policy", shared_collector.admin_key).status_code == 401
+
+
+def test_the_policy_carries_the_work_item_salt_and_managers_never_see_it(shared_collector):
+    """The tray hashes item references with the salt the collector hashes
+    imported ids with (docs/design.md §3); it is the database's, made once."""
+    device = shared_collector.enroll("gus")
+    policy = shared_collector.api("GET", "/policy", device).json()
+    salt = policy["work_item_salt"]
+    assert len(salt) == 64 and int(salt, 16) >= 0
+    assert shared_collector.api("GET", "/policy", device).json()["work_item_salt"] == salt
+    with sqlite3.connect(shared_collector.db) as c:
+        (stored,) = c.execute("SELECT value FROM settings WHERE key = '_work_item_salt'").fetchone()
+    assert stored == salt
+    settings = shared_collector.api("GET", "/settings", shared_collector.admin_key)
+    assert settings.status_code == 200 and salt not in settings.text
+    assert "planning.holidays" in settings.json()["settings"]

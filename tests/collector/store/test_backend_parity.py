@@ -49,6 +49,9 @@ TABLES = [
     "consent_texts",
     "web_sessions",
     "absences",
+    "work_types",
+    "work_items",
+    "work_item_timings",
 ]
 
 #: Results whose ORDER BY leaves ties (several rows of one week, or of one

@@ -1,0 +1,83 @@
+"""The backlog day by day, its aging and its breaches.
+
+Backlog at the end of day D is the items received by then and not completed
+by then, so Backlog(D) = Backlog(D-1) + Arrivals(D) - Completions(D) holds by
+construction: an item counts as arrived on the day it was received and as
+completed on the day it was completed, by the same day boundaries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from collector.metrics.backlog.calendar import BusinessCalendar
+
+
+@dataclass(frozen=True)
+class Item:
+    """One work item as the metrics see it: no reference, no person."""
+
+    received_at: float
+    completed_at: float | None
+    due_at: float
+    quality_passed: bool | None = None
+
+    def open_at(self, t: float) -> bool:
+        """Received before `t` and not completed before it."""
+        return self.received_at < t and (self.completed_at is None or self.completed_at >= t)
+
+
+@dataclass(frozen=True)
+class DayFlow:
+    day: date
+    arrivals: int
+    completions: int
+    backlog: int  # at the end of the day
+
+
+def daily_flow(items: Iterable[Item], days: Sequence[date], cal: BusinessCalendar) -> list[DayFlow]:
+    """Arrivals, completions and the closing backlog for each of `days` (in order)."""
+    items = list(items)
+    out = []
+    for day in days:
+        start, end = cal.day_start(day), cal.day_end(day)
+        out.append(
+            DayFlow(
+                day,
+                sum(1 for i in items if start <= i.received_at < end),
+                sum(
+                    1 for i in items if i.completed_at is not None and start <= i.completed_at < end
+                ),
+                sum(1 for i in items if i.open_at(end)),
+            )
+        )
+    return out
+
+
+def open_items(items: Iterable[Item], as_of: float) -> list[Item]:
+    return [i for i in items if i.open_at(as_of)]
+
+
+def breached(items: Iterable[Item], as_of: float) -> int:
+    """Open items whose due time has come: still open at it means it was missed."""
+    return sum(1 for i in open_items(items, as_of) if i.due_at <= as_of)
+
+
+def health_index(items: Iterable[Item], as_of: float) -> float | None:
+    """Open items not yet due / open items; None when nothing is open (not 1:
+    an empty backlog is not a healthy one, it is no backlog)."""
+    still_open = open_items(items, as_of)
+    if not still_open:
+        return None
+    return sum(1 for i in still_open if i.due_at > as_of) / len(still_open)
+
+
+def aging(items: Iterable[Item], day: date, cal: BusinessCalendar) -> list[dict[str, int]]:
+    """The backlog open at the end of `day` by whole calendar days since its
+    receipt's day (received that day: 0), oldest last; ages with no item are left out."""
+    end = cal.day_end(day)
+    ages = Counter((day - cal.local_date(i.received_at)).days for i in open_items(items, end))
+    return [{"age_days": age, "count": n} for age, n in sorted(ages.items())]
