@@ -179,6 +179,23 @@ class Interruptions(Dated):
     recount: Recount
 
 
+class ClientFunction(Response):
+    function: str
+    name: str
+    output_unit: str
+    hours: float = Field(description="Back-office hours on the function for the client")
+    units: int = Field(description="Output units recorded with this client")
+    hours_per_unit: float | None = Field(description="None: no output recorded")
+    people: int
+
+
+class SuppressedClientFunction(Response):
+    function: str
+    name: str
+    suppressed: Literal[True]
+    reason: str
+
+
 class ClientRow(Response):
     client: str
     name: str
@@ -189,6 +206,11 @@ class ClientRow(Response):
     gross_margin: float | None
     margin_share: float | None
     people: int
+    functions: list[ClientFunction | SuppressedClientFunction] = Field(
+        description="Per function: the client's hours, units and hours per unit. A function "
+        "with fewer people than the minimum group is hidden, and so are the smallest others "
+        "until the hidden ones together are a large enough group."
+    )
 
 
 class SuppressedClient(Response):

@@ -20,8 +20,9 @@ from collector.metrics import (
     monthly_review,
     time_per_unit,
 )
+from collector.metrics.client_functions import client_function_rows
 from collector.metrics.unit_spans import LOOKBACK_DAYS, UnitSpan, unit_spans
-from collector.service.report_weeks import WeekParts, hidden_group, week_parts
+from collector.service.report_weeks import WeekParts, group_floor, hidden_group, week_parts
 from collector.service.settings_table import quality_limits
 from collector.store import Store
 
@@ -219,6 +220,17 @@ def clients_report(store: Store, month: str) -> dict:
         )
         for k in keys
     ]
+    by_client: dict[str, list[dict]] = {}
+    for r in store.client_function_hours(start, end):
+        by_client.setdefault(r["client"], []).append(r)
+    units: dict[str, dict[str, int]] = {}
+    for (client, function), count in store.client_units(start, end).items():
+        units.setdefault(client, {})[function] = count
+    floor = group_floor(store)
+    reason = (
+        f"Fewer than {floor} people spent time on this function for this client; "
+        "its figures are hidden to protect individuals."
+    )
     out = []
     for row, figures in zip(rows, client_margins(rows, s["cost.hourly_rate"]), strict=True):
         people = hours.get(row.client, (0.0, 0))[1]
@@ -234,7 +246,10 @@ def clients_report(store: Store, month: str) -> dict:
                 }
             )
         else:
-            out.append({**figures, "people": people})
+            per_function = client_function_rows(
+                by_client.get(row.client, []), units.get(row.client, {}), floor, reason
+            )
+            out.append({**figures, "people": people, "functions": per_function})
     return {
         "month": month,
         "currency": s["cost.currency"],
