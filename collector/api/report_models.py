@@ -105,6 +105,36 @@ class TimePerUnit(Dated):
     suppressed_weeks_in_totals: bool = Field(False, description=WEEKS_IN_TOTALS)
 
 
+class TeamFunctionRow(FunctionRow):
+    team: str
+
+
+class TeamShown(Response):
+    team: str
+    people: int
+    days: int
+
+
+class TeamHidden(Response):
+    team: str
+    suppressed: Literal[True]
+    reason: str
+
+
+class TimePerUnitByTeam(Dated):
+    """`by=team`: one row per team and function; each team is a group of its own."""
+
+    by: Literal["team"]
+    operation_size: int
+    currency: str
+    hourly_rate: float
+    teams: list[TeamShown | TeamHidden] = Field(
+        description="Every team asked for; a team below the minimum group is suppressed "
+        "and has no rows"
+    )
+    functions: list[TeamFunctionRow]
+
+
 class InterruptionDay(Response):
     """A day with fewer people than privacy.min_group_size carries only its
     date, its head count, `suppressed` and the reason; no figures."""
@@ -403,8 +433,9 @@ class Overview(Dated):
 
 
 # Each report answers its figures, or `suppressed` in their place.
-class TimePerUnitReport(RootModel[TimePerUnit | Suppressed]):
-    """Hours per output unit per function, or suppressed."""
+class TimePerUnitReport(RootModel[TimePerUnitByTeam | TimePerUnit | Suppressed]):
+    """Hours per output unit per function (per team and function with `by=team`), or
+    suppressed."""
 
 
 class InterruptionsReport(RootModel[Interruptions | Suppressed]):

@@ -73,6 +73,37 @@ def time_per_unit_report(
     }
 
 
+def time_per_unit_by_team(
+    store: Store, team_ids: list[int] | None, team: str | None, start: str, end: str
+) -> dict:
+    """`by=team`: each team's report side by side, each its own group.
+
+    A team below the minimum group is listed as suppressed and has no rows; the
+    others give every function's row with `team` on it, so one function can be
+    read across teams against the same bands (seeds 000 and 001: standardise).
+    """
+    wanted = None if team_ids is None else set(team_ids)
+    teams = [t for t in store.teams() if wanted is None or t["id"] in wanted]
+    s = store.settings()
+    listed, rows = [], []
+    for t in teams:
+        body = time_per_unit_report(store, [t["id"]], t["name"], start, end)
+        if body.get("suppressed"):
+            listed.append({"team": t["name"], "suppressed": True, "reason": body["reason"]})
+            continue
+        listed.append({"team": t["name"], "people": body["people"], "days": body["days"]})
+        rows += [{**r, "team": t["name"]} for r in body["functions"]]
+    return {
+        **report_head(start, end, team),
+        "by": "team",
+        "operation_size": s["operation.size"],
+        "currency": s["cost.currency"],
+        "hourly_rate": s["cost.hourly_rate"],
+        "teams": listed,
+        "functions": rows,
+    }
+
+
 def _days(start: str, end: str) -> int:
     return (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
 

@@ -159,11 +159,13 @@ def _register() -> None:
         overview,
         quarterly,
         review,
+        teams,
         workload,
     )
 
     _route("overview", overview.build, "range")
     _route("functions", functions.build, "range")
+    _route("teams", teams.build, "range", with_function=True)
     _route("interruptions", interruptions.build, "range")
     _route("clients", clients.build, "month", with_team=False)
     _route(
