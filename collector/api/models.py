@@ -176,6 +176,13 @@ class TeamRange(DateRange):
     )
 
 
+class TeamRangeBy(TeamRange):
+    by: Literal["function", "team"] | None = Field(
+        default=None,
+        description="`team`: one row per team and function, each team a group of its own",
+    )
+
+
 class MonthQuery(Query):
     month: Month | None = Field(default=None, description="YYYY-MM; default: the current month")
 

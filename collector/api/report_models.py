@@ -105,6 +105,36 @@ class TimePerUnit(Dated):
     suppressed_weeks_in_totals: bool = Field(False, description=WEEKS_IN_TOTALS)
 
 
+class TeamFunctionRow(FunctionRow):
+    team: str
+
+
+class TeamShown(Response):
+    team: str
+    people: int
+    days: int
+
+
+class TeamHidden(Response):
+    team: str
+    suppressed: Literal[True]
+    reason: str
+
+
+class TimePerUnitByTeam(Dated):
+    """`by=team`: one row per team and function; each team is a group of its own."""
+
+    by: Literal["team"]
+    operation_size: int
+    currency: str
+    hourly_rate: float
+    teams: list[TeamShown | TeamHidden] = Field(
+        description="Every team asked for; a team below the minimum group is suppressed "
+        "and has no rows"
+    )
+    functions: list[TeamFunctionRow]
+
+
 class InterruptionDay(Response):
     """A day with fewer people than privacy.min_group_size carries only its
     date, its head count, `suppressed` and the reason; no figures."""
@@ -179,6 +209,23 @@ class Interruptions(Dated):
     recount: Recount
 
 
+class ClientFunction(Response):
+    function: str
+    name: str
+    output_unit: str
+    hours: float = Field(description="Back-office hours on the function for the client")
+    units: int = Field(description="Output units recorded with this client")
+    hours_per_unit: float | None = Field(description="None: no output recorded")
+    people: int
+
+
+class SuppressedClientFunction(Response):
+    function: str
+    name: str
+    suppressed: Literal[True]
+    reason: str
+
+
 class ClientRow(Response):
     client: str
     name: str
@@ -189,6 +236,11 @@ class ClientRow(Response):
     gross_margin: float | None
     margin_share: float | None
     people: int
+    functions: list[ClientFunction | SuppressedClientFunction] = Field(
+        description="Per function: the client's hours, units and hours per unit. A function "
+        "with fewer people than the minimum group is hidden, and so are the smallest others "
+        "until the hidden ones together are a large enough group."
+    )
 
 
 class SuppressedClient(Response):
@@ -381,8 +433,9 @@ class Overview(Dated):
 
 
 # Each report answers its figures, or `suppressed` in their place.
-class TimePerUnitReport(RootModel[TimePerUnit | Suppressed]):
-    """Hours per output unit per function, or suppressed."""
+class TimePerUnitReport(RootModel[TimePerUnitByTeam | TimePerUnit | Suppressed]):
+    """Hours per output unit per function (per team and function with `by=team`), or
+    suppressed."""
 
 
 class InterruptionsReport(RootModel[Interruptions | Suppressed]):

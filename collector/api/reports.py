@@ -38,11 +38,13 @@ def _month(value: str | None) -> str:
     summary="Hours per output unit per function",
     tag="reports",
     auth_as="manager",
-    query=m.TeamRange,
+    query=m.TeamRangeBy,
     responses={200: r.TimePerUnitReport},
 )
-def time_per_unit(principal, *, query: m.TeamRange):
+def time_per_unit(principal, *, query: m.TeamRangeBy):
     team_ids, team = team_scope(principal, query.team)
+    if query.by == "team":
+        return reports.time_per_unit_by_team(get_store(), team_ids, team, *_range(query))
     return reports.time_per_unit_report(get_store(), team_ids, team, *_range(query))
 
 

@@ -24,6 +24,7 @@ bp = Blueprint("dashboard", __name__)
 NAV = [
     ("dashboard.overview", "Overview"),
     ("dashboard.functions", "Functions"),
+    ("dashboard.teams", "Teams"),
     ("dashboard.interruptions", "Interruptions"),
     ("dashboard.clients", "Clients"),
     ("dashboard.review", "Monthly review"),

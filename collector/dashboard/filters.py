@@ -16,6 +16,7 @@ from collector.auth import team_scope
 from collector.db import get_store
 from collector.service.quarterly import last_full_quarter, quarter_bounds, quarter_of
 from collector.store import Principal
+from shared.catalogue import FUNCTION_IDS
 
 DEFAULT_DAYS = 28
 MAX_DAYS = 1100  # as the API
@@ -33,6 +34,7 @@ class Filters:
     errors: list[str] = field(default_factory=list)
     kind: str = "range"  # or "month", "quarter"
     quarter: str = ""
+    function: str | None = None  # the pages that compare one function (clients, teams)
 
     @property
     def days(self) -> int:
@@ -46,6 +48,8 @@ class Filters:
             base = {"team": self.team, "quarter": self.quarter}
         else:
             base = {"team": self.team, "from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.function:
+            base["function"] = self.function
         base.update(override)
         return {k: v for k, v in base.items() if v}
 
@@ -131,6 +135,17 @@ def range_filters(principal: Principal, args, days: int = DEFAULT_DAYS) -> Filte
 def last_full_month(today: date | None = None) -> str:
     first = (today or date.today()).replace(day=1)
     return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+def function_filter(f: Filters, args) -> Filters:
+    """The `function` to compare, when it is one of the catalogue's; otherwise none (all
+    functions) and the page says what was wrong."""
+    raw = (args.get("function") or "").strip()
+    if raw and raw not in FUNCTION_IDS:
+        f.errors.append(f"Function: {raw!r} is not a function; showing every function.")
+        raw = ""
+    f.function = raw or None
+    return f
 
 
 def month_filters(principal: Principal, args, with_team: bool = True) -> Filters:

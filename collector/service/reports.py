@@ -20,8 +20,9 @@ from collector.metrics import (
     monthly_review,
     time_per_unit,
 )
+from collector.metrics.client_functions import client_function_rows
 from collector.metrics.unit_spans import LOOKBACK_DAYS, UnitSpan, unit_spans
-from collector.service.report_weeks import WeekParts, hidden_group, week_parts
+from collector.service.report_weeks import WeekParts, group_floor, hidden_group, week_parts
 from collector.service.settings_table import quality_limits
 from collector.store import Store
 
@@ -69,6 +70,37 @@ def time_per_unit_report(
         "days": _days(start, end) - (0 if parts.in_totals else parts.days_left_out),
         "functions": _function_rows(store, team_ids, start, end, size, parts),
         **parts.body(),
+    }
+
+
+def time_per_unit_by_team(
+    store: Store, team_ids: list[int] | None, team: str | None, start: str, end: str
+) -> dict:
+    """`by=team`: each team's report side by side, each its own group.
+
+    A team below the minimum group is listed as suppressed and has no rows; the
+    others give every function's row with `team` on it, so one function can be
+    read across teams against the same bands (seeds 000 and 001: standardise).
+    """
+    wanted = None if team_ids is None else set(team_ids)
+    teams = [t for t in store.teams() if wanted is None or t["id"] in wanted]
+    s = store.settings()
+    listed, rows = [], []
+    for t in teams:
+        body = time_per_unit_report(store, [t["id"]], t["name"], start, end)
+        if body.get("suppressed"):
+            listed.append({"team": t["name"], "suppressed": True, "reason": body["reason"]})
+            continue
+        listed.append({"team": t["name"], "people": body["people"], "days": body["days"]})
+        rows += [{**r, "team": t["name"]} for r in body["functions"]]
+    return {
+        **report_head(start, end, team),
+        "by": "team",
+        "operation_size": s["operation.size"],
+        "currency": s["cost.currency"],
+        "hourly_rate": s["cost.hourly_rate"],
+        "teams": listed,
+        "functions": rows,
     }
 
 
@@ -219,6 +251,17 @@ def clients_report(store: Store, month: str) -> dict:
         )
         for k in keys
     ]
+    by_client: dict[str, list[dict]] = {}
+    for r in store.client_function_hours(start, end):
+        by_client.setdefault(r["client"], []).append(r)
+    units: dict[str, dict[str, int]] = {}
+    for (client, function), count in store.client_units(start, end).items():
+        units.setdefault(client, {})[function] = count
+    floor = group_floor(store)
+    reason = (
+        f"Fewer than {floor} people spent time on this function for this client; "
+        "its figures are hidden to protect individuals."
+    )
     out = []
     for row, figures in zip(rows, client_margins(rows, s["cost.hourly_rate"]), strict=True):
         people = hours.get(row.client, (0.0, 0))[1]
@@ -234,7 +277,10 @@ def clients_report(store: Store, month: str) -> dict:
                 }
             )
         else:
-            out.append({**figures, "people": people})
+            per_function = client_function_rows(
+                by_client.get(row.client, []), units.get(row.client, {}), floor, reason
+            )
+            out.append({**figures, "people": people, "functions": per_function})
     return {
         "month": month,
         "currency": s["cost.currency"],

@@ -286,6 +286,13 @@ class Store(AccessStore):
     def client_hours(self, start: str, end: str) -> dict[str, tuple[float, int]]: ...
 
     @abstractmethod
+    def client_function_hours(self, start: str, end: str) -> list[dict]:
+        """Rows {client, function, person, hours}: person is an id, never a name."""
+
+    @abstractmethod
+    def client_units(self, start: str, end: str) -> dict[tuple[str, str], int]: ...
+
+    @abstractmethod
     def hours_by_person(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]: ...
     def weekly_hours_by_person(
         self, team_ids: list[int] | None, first_monday: str, last_monday: str

@@ -51,7 +51,12 @@ def export_scope(team: str | None, team_ids: Iterable[int] | None, teams: list[d
 
 
 #: Pages whose report the API names otherwise: the file says the API's name.
-REPORT_NAMES = {"functions": "time-per-unit", "review": "monthly-review"}
+REPORT_NAMES = {
+    "functions": "time-per-unit",
+    "review": "monthly-review",
+    "client_functions": "clients-per-function",
+    "team_functions": "teams-per-function",
+}
 
 
 def period(start: date, end: date) -> str:

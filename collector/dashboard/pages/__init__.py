@@ -18,6 +18,7 @@ from markupsafe import Markup
 from collector.dashboard import bp
 from collector.dashboard.filters import (
     Filters,
+    function_filter,
     month_filters,
     quarter_filters,
     range_filters,
@@ -98,13 +99,24 @@ def small_group(store: Store, people: int) -> str | None:
     return f"fewer than {s['privacy.min_group_size']} people" if hidden else None
 
 
-def _route(key: str, build: Builder, kind: str, with_team: bool = True) -> None:
-    def parse() -> Filters:
+def _route(
+    key: str,
+    build: Builder,
+    kind: str,
+    with_team: bool = True,
+    path: str | None = None,
+    with_function: bool = False,
+) -> None:
+    def filters() -> Filters:
         if kind == "month":
             return month_filters(g.principal, request.args, with_team=with_team)
         if kind == "quarter":
             return quarter_filters(g.principal, request.args)
         return range_filters(g.principal, request.args)
+
+    def parse() -> Filters:
+        f = filters()
+        return function_filter(f, request.args) if with_function else f
 
     @signed_in()
     def html():
@@ -128,8 +140,9 @@ def _route(key: str, build: Builder, kind: str, with_team: bool = True) -> None:
         span = {"month": f.month, "quarter": f.quarter}.get(f.kind) or period(f.start, f.end)
         return csv_response(table, csv_file_name(key, scope, span))
 
-    bp.add_url_rule(f"/{key}", endpoint=key, view_func=html)
-    bp.add_url_rule(f"/{key}.csv", endpoint=f"{key}_csv", view_func=csv)
+    url = path or key
+    bp.add_url_rule(f"/{url}", endpoint=key, view_func=html)
+    bp.add_url_rule(f"/{url}.csv", endpoint=f"{key}_csv", view_func=csv)
 
 
 @bp.get("/")
@@ -139,19 +152,30 @@ def home():
 
 def _register() -> None:
     from collector.dashboard.pages import (
+        client_functions,
         clients,
         functions,
         interruptions,
         overview,
         quarterly,
         review,
+        teams,
         workload,
     )
 
     _route("overview", overview.build, "range")
     _route("functions", functions.build, "range")
+    _route("teams", teams.build, "range", with_function=True)
     _route("interruptions", interruptions.build, "range")
     _route("clients", clients.build, "month", with_team=False)
+    _route(
+        "client_functions",
+        client_functions.build,
+        "month",
+        with_team=False,
+        path="clients/functions",
+        with_function=True,
+    )
     _route("review", review.build, "month")
     _route("quarterly", quarterly.build, "quarter")
     _route("workload", workload.build, "range")

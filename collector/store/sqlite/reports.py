@@ -117,6 +117,31 @@ class QueriesMixin:
         )
         return {r[0]: (r[1], r[2]) for r in found}
 
+    def client_function_hours(self: Store, start: str, end: str) -> list[dict]:
+        """Hours per client, function and person (no names): the clients report
+        counts the people behind each function so it can hide small groups."""
+        functions = ",".join("?" * len(FUNCTION_IDS))
+        rows, params = person_rows(
+            start, end, None, f"client != '' AND category IN ({functions})", FUNCTION_IDS
+        )
+        found = self.all(
+            f"""SELECT client, category, person_id, SUM(active_s) / 3600.0 AS hours
+                FROM ({rows}) GROUP BY client, category, person_id
+                ORDER BY client, category, person_id""",
+            params,
+        )
+        return [{"client": r[0], "function": r[1], "person": r[2], "hours": r[3]} for r in found]
+
+    def client_units(self: Store, start: str, end: str) -> dict[tuple[str, str], int]:
+        """Output units recorded for a client, per (client, function)."""
+        rows = self.all(
+            """SELECT client_key, function, SUM(units) FROM output_units
+               WHERE date BETWEEN ? AND ? AND client_key IS NOT NULL AND client_key != ''
+               GROUP BY client_key, function""",
+            [start, end],
+        )
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
     def hours_by_person(
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]:

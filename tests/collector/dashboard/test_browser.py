@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     "overview",
     "functions",
+    "teams",
     "interruptions",
     "clients",
     "review",
@@ -28,8 +29,9 @@ PAGES = [
     "workload",
     "units",
 ]
-#: A manager without client finance (maria in the demo) has every page but Clients.
-MANAGER_PAGES = [p for p in PAGES if p != "clients"]
+#: A manager without client finance (maria in the demo) has every page but Clients; Teams
+#: side by side has one row for a manager of one team (test_teams_page_shows_own_teams_only).
+MANAGER_PAGES = [p for p in PAGES if p not in ("clients", "teams")]
 #: Shapes that carry figures (not the frame, gridlines or legend swatches alone).
 MARKS = "svg.chart :is(rect, circle, line) > title, svg.chart polyline"
 
@@ -98,6 +100,17 @@ def test_manager_sees_every_page_for_own_team(manager, name):
     assert manager.errors == [], manager.errors
     options = manager.page.locator("#f-team option").all_inner_texts()
     assert "Workforce planning" not in options and "Client services" not in options
+
+
+def test_teams_page_shows_own_teams_only(manager):
+    """maria manages Payroll & HR only: one row, and no other team's name on the page."""
+    manager.errors.clear()
+    assert manager.open("/teams?function=reporting").status == 200
+    rows = manager.page.locator("table.data tbody tr").all_inner_texts()
+    assert len(rows) == 1 and rows[0].startswith("Payroll & HR"), rows
+    text = manager.page.locator("main").inner_text()
+    assert "Workforce planning" not in text and "Client services" not in text
+    assert manager.errors == [], manager.errors
 
 
 def test_clients_page_needs_client_finance(manager, browser, demo_server):
