@@ -140,6 +140,47 @@ class SummaryBatch(Strict):
         return self._epochs
 
 
+WorkTypeKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+    Field(description="A work type's key, as `/work-types` names it."),
+]
+#: A week: a timer left running longer than this is a mistake, not work.
+MAX_TIMED_SECONDS = 7 * 24 * 3600
+
+
+class TimedWorkItem(Strict):
+    """One item timed in the tray (docs/design.md §3, ``work_items`` in a batch).
+
+    ``ref`` is hex HMAC-SHA256 of the item's reference keyed with the
+    organisation's ``work_item_salt``: the reference itself never leaves the
+    workstation. ``active_seconds`` is the net time: pauses and idle excluded."""
+
+    type: WorkTypeKey
+    ref: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    started: AwareDatetime
+    ended: AwareDatetime
+    active_seconds: Annotated[int, Field(ge=0, le=MAX_TIMED_SECONDS), BeforeValidator(whole_number)]
+    outcome: Literal["completed", "not_completed"]
+
+    @model_validator(mode="after")
+    def _within(self) -> TimedWorkItem:
+        span = (self.ended - self.started).total_seconds()
+        if span < 0:
+            raise ValueError("ended: must not be before started")
+        if self.active_seconds > span + 1:  # whole seconds, rounded
+            raise ValueError("active_seconds: more than the time between started and ended")
+        return self
+
+
+class TimedBatch(SummaryBatch):
+    """A batch with the tray's timed items. The agent checks what it sends
+    against this; the collector validates ``SummaryBatch``, which refuses the
+    field, until its ingest stores work items (issue 12) and switches here."""
+
+    work_items: Annotated[list[TimedWorkItem], Field(max_length=100)] = []
+
+
 #: A rule's regex; the document says so (format "regex"), the model compiles it.
 RulePattern = Annotated[
     str,

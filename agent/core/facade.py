@@ -27,6 +27,7 @@ from agent.config import AlreadyRunning, Paths, ProfileLock, file_signature, loa
 from agent.core.auto_enroll import AutoEnroller
 from agent.core.collector_client import CollectorClient, HttpError, Unreachable
 from agent.core.consent import ConsentBook
+from agent.core.item_timer import ItemTimer
 from agent.core.policy import ClientChoice, PolicyStore
 from agent.core.state import AgentState
 from agent.core.today import Today, compute_today
@@ -78,6 +79,8 @@ class AgentCore:
         self.gate = TrackingGate(self.consent, self.outbox, self.policies, clock, self._lock)
         self.uploader = Uploader(self.outbox, self._client(), self.policies, self.gate.consent_body)
         self.upload_requests = UploadRequests(self.paths)  # `backlight-agent upload`
+        #: The work-item timer (the tray's "Start item"); sent with the batches.
+        self.items = ItemTimer(self.outbox, self.policies, clock, self._live_segment)
         self.probe_factory = probe_factory
         self.session_lock_factory = session_lock_factory
         self.session_lock: SessionLock | None = None
@@ -173,6 +176,9 @@ class AgentCore:
         if self.session_lock is not None:
             self.session_lock.close()
         self._release()
+
+    def _live_segment(self):
+        return self.tracker.open_segment() if self.tracker else None
 
     def _release(self) -> None:
         self.outbox.close()

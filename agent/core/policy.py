@@ -37,6 +37,15 @@ class ClientChoice:
     name: str
 
 
+@dataclass(frozen=True)
+class WorkType:
+    """A kind of deferred work the tray's timer offers (``work_types`` in the policy)."""
+
+    key: str
+    name: str
+    function: str
+
+
 @dataclass(frozen=True, eq=False)
 class Policy:
     rules: RuleSet
@@ -48,6 +57,10 @@ class Policy:
     privacy: dict[str, Any]
     source: str  # "default" | "cache" | "collector"
     interruptions: InterruptionRule = InterruptionRule()
+    work_types: tuple[WorkType, ...] = ()
+    #: The organisation's key for hashing work-item references (HMAC-SHA256);
+    #: None from a collector that does not take timed items yet.
+    work_item_salt: str | None = None
 
     @property
     def rules_version(self) -> int:
@@ -94,9 +107,23 @@ class Policy:
                 privacy=dict(body.get("privacy") or {}),
                 source=source,
                 interruptions=_interruption_rule(body.get("interruptions")),
+                work_types=_work_types(body.get("work_types")),
+                work_item_salt=str(body["work_item_salt"]) if body.get("work_item_salt") else None,
             )
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"unusable policy: {e!r}") from None
+
+
+def _work_types(raw: Any) -> tuple[WorkType, ...]:
+    """A malformed entry is skipped, not fatal: the rest of the policy still holds."""
+    types = []
+    for t in raw if isinstance(raw, list) else []:
+        try:
+            key = str(t["key"])
+            types.append(WorkType(key, str(t.get("name") or key), str(t.get("function") or "")))
+        except (KeyError, TypeError):
+            log.warning("skipping a work type the policy describes badly: %r", t)
+    return tuple(types)
 
 
 def _interruption_rule(raw: Any) -> InterruptionRule:

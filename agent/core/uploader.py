@@ -1,8 +1,9 @@
 """The loop that empties the outbox into the collector (through ``collector_client``).
 
 What is sent, in order: consent decisions (the collector refuses summaries
-from a device it has no grant for), summary batches oldest first, then
-logged work. The one exception to "consent first": a withdrawal waits until
+from a device it has no grant for), summary batches oldest first (with the
+items timed in the tray, their references hashed: ``agent.core.item_timer``),
+then logged work. The one exception to "consent first": a withdrawal waits until
 the segments recorded before it have gone, because those were consented to
 and the collector would refuse them once it knows of the withdrawal.
 
@@ -34,9 +35,10 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 
 from agent.core.collector_client import CollectorClient, HttpError, Unreachable
+from agent.core.item_timer import reference_hash
 from agent.core.policy import PolicyStore
 from agent.outbox import Outbox
-from shared.payload import SummaryBatch
+from shared.payload import TimedBatch
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +191,9 @@ class Uploader:
 
     def _drain(self, deadline: float | None) -> bool:
         resent_consent = False
+        salt = self.policy.current.work_item_salt
+        if salt:  # timed items that finished before the salt was known
+            self.outbox.seal_items(lambda ref: reference_hash(salt, ref))
         while True:
             timeout = self._remaining(deadline)
             pending = self.outbox.pending("consent", limit=1)
@@ -209,7 +214,7 @@ class Uploader:
                 break
             payload = batch.payload(datetime.now().astimezone())
             try:
-                SummaryBatch.model_validate_json(json.dumps(payload))
+                TimedBatch.model_validate_json(json.dumps(payload))
             except ValidationError as e:
                 self.outbox.quarantine(batch.batch_id, None, f"refused locally: {e}")
                 continue

@@ -48,6 +48,15 @@ CREATE TABLE IF NOT EXISTS units_queue (
     id INTEGER PRIMARY KEY, body TEXT NOT NULL, upto_segment INTEGER NOT NULL,
     quarantined_at TEXT, status_code INTEGER, error_body TEXT
 );
+CREATE TABLE IF NOT EXISTS timed_items (
+    id INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, ref_hash TEXT,
+    started TEXT NOT NULL, ended TEXT, ended_ts REAL, outcome TEXT, active_s REAL,
+    batch_id TEXT, sent INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS timed_item_spans (
+    id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES timed_items (id),
+    start_ts REAL NOT NULL, end_ts REAL, active_s REAL
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from agent.outbox.db import connect, now_iso, write_meta
 from agent.outbox.quarantine import QuarantineMixin
 from agent.outbox.stats import StatsMixin
+from agent.outbox.timed_items import TimedItemsMixin
 from shared.payload import MAX_SEGMENTS_PER_BATCH
 from shared.segments import Segment
 
@@ -45,15 +46,19 @@ class Batch:
     attempts: int
     segments: tuple[dict, ...]
     first_id: int
+    work_items: tuple[dict, ...] = ()  # timed in the tray, references hashed
 
     def payload(self, sent_at: datetime) -> dict:
-        return {
+        body = {
             "batch_id": self.batch_id,
             "sent_at": sent_at.isoformat(),
             "rules_version": self.rules_version,
             "timezone": self.timezone,
             "segments": list(self.segments),
         }
+        if self.work_items:  # absent otherwise: a collector without work items takes it
+            body["work_items"] = list(self.work_items)
+        return body
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class Queued:
     upto_segment: int  # the last segment recorded before it was queued
 
 
-class Outbox(QuarantineMixin, StatsMixin):
+class Outbox(QuarantineMixin, StatsMixin, TimedItemsMixin):
     """Thread-safe (one connection behind a lock); several processes may open
     the same file (the CLI while the agent runs), only the agent recovers."""
 
@@ -197,7 +202,12 @@ class Outbox(QuarantineMixin, StatsMixin):
 
     def purge_sent_before(self, ts: float) -> None:
         with self._txn() as c:
-            c.execute("DELETE FROM segments WHERE sent = 1 AND end_ts < ?", (ts,))
+            self._purge(c, ts)
+
+    def _purge(self, c: sqlite3.Connection, ts: float) -> None:
+        keep_from = self._segments_needed_from(c, ts)
+        c.execute("DELETE FROM segments WHERE sent = 1 AND end_ts < ?", (keep_from,))
+        self._purge_items(c, ts)
 
     # -- batches ----------------------------------------------------------
     def next_batch(self, upto: int | None = None) -> Batch | None:
@@ -222,6 +232,7 @@ class Outbox(QuarantineMixin, StatsMixin):
                 f"SELECT {_SEG_COLS} FROM segments WHERE batch_id = ? ORDER BY start_ts",
                 (row["batch_id"],),
             ).fetchall()
+            items = self._batch_items(c, row["batch_id"])
         return Batch(
             row["batch_id"],
             row["rules_version"],
@@ -229,6 +240,7 @@ class Outbox(QuarantineMixin, StatsMixin):
             row["attempts"],
             tuple(_segment(s).to_payload() for s in segs),
             row["first_id"],
+            items,
         )
 
     def _form_batch(self, c: sqlite3.Connection, limit: int) -> dict | None:
@@ -251,6 +263,7 @@ class Outbox(QuarantineMixin, StatsMixin):
             (batch_id, now_iso(), rv, tz),
         )
         c.executemany("UPDATE segments SET batch_id = ? WHERE id = ?", [(batch_id, i) for i in ids])
+        self._attach_items(c, batch_id)
         return {
             "batch_id": batch_id,
             "rules_version": rv,
@@ -266,9 +279,10 @@ class Outbox(QuarantineMixin, StatsMixin):
                 "UPDATE segments SET sent = 1, batch_id = NULL WHERE batch_id = ?", (batch_id,)
             )
             c.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
+            self._items_sent(c, batch_id)
             write_meta(c, "last_upload_at", now_iso())
             write_meta(c, "last_error", None)
-            c.execute("DELETE FROM segments WHERE sent = 1 AND end_ts < ?", (_local_midnight_ts(),))
+            self._purge(c, _local_midnight_ts())
 
     def batch_failed(self, batch_id: str, error: str) -> None:
         with self._txn() as c:
