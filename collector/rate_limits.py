@@ -16,10 +16,11 @@ Each is a `limits` string ("600 per 10 minutes"), from app config or
 429 with ``Retry-After`` (seconds) and the API's error body; the request is
 not looked at further, so nothing is stored, and the agent retries later.
 
-Same idea as sign-in's per-address limit (dashboard/signin_limits.py: the
-`limits` package, in memory, the address as ProxyFix leaves it), with a
-sliding-window counter instead of a moving window: constant work per request
-at these much larger counts. The device key is a digest of the bearer token,
+Same idea as sign-in's per-address limit (dashboard/signin_limits.py: in
+memory, the address as ProxyFix leaves it), with a sliding-window counter
+instead of a moving window: constant work per request at these much larger
+counts (collector/sliding_window.py; the limit strings are still parsed by
+the `limits` package). The device key is a digest of the bearer token,
 so the check runs before the token is looked up and costs no query; an
 unknown token only ever spends its own bucket and the address's. Counts
 live in this process; a restart forgets them.
@@ -30,14 +31,12 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import time
 
 from flask import Flask, Response, current_app, request
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
 
 from collector.api.errors import ApiError
+from collector.sliding_window import SlidingWindowCounter
 
 DEVICE_DEFAULT = "1200 per 10 minutes"
 ADDRESS_DEFAULT = "50000 per 10 minutes"
@@ -52,11 +51,16 @@ LIMITED_PATHS = frozenset(
 _EXTENSION = "backlight.rate_limits"
 
 
+class _Limit:
+    def __init__(self, text: str) -> None:
+        self.item: RateLimitItem = parse(text)
+        self.counter = SlidingWindowCounter(self.item.amount, self.item.get_expiry())
+
+
 class _Limits:
     def __init__(self, app: Flask) -> None:
-        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
-        self.device = parse(_setting(app, "RATE_LIMIT_DEVICE", DEVICE_DEFAULT))
-        self.address = parse(_setting(app, "RATE_LIMIT_ADDRESS", ADDRESS_DEFAULT))
+        self.device = _Limit(_setting(app, "RATE_LIMIT_DEVICE", DEVICE_DEFAULT))
+        self.address = _Limit(_setting(app, "RATE_LIMIT_ADDRESS", ADDRESS_DEFAULT))
 
 
 def _setting(app: Flask, key: str, default: str) -> str:
@@ -71,11 +75,6 @@ def _credential_key() -> str | None:
     return hashlib.sha256(token.strip().encode()).hexdigest()[:32]
 
 
-def _wait(state: _Limits, item: RateLimitItem, key: str) -> int:
-    reset = state.limiter.get_window_stats(item, key).reset_time
-    return max(1, math.ceil(reset - time.time()))
-
-
 def _check() -> Response | None:
     if request.method != "POST" or request.endpoint not in LIMITED:
         return None
@@ -84,13 +83,13 @@ def _check() -> Response | None:
     credential = _credential_key()
     if credential is not None:
         checks.append((state.device, f"credential:{credential}", "this device"))
-    for item, key, who in checks:
-        if not state.limiter.hit(item, key):
-            wait = _wait(state, item, key)
+    for limit, key, who in checks:
+        if not limit.counter.hit(key):
+            wait = max(1, math.ceil(limit.counter.retry_after(key)))
             return ApiError(
                 429,
                 "rate_limited",
-                f"too many requests from {who} (limit {item}); nothing was stored; "
+                f"too many requests from {who} (limit {limit.item}); nothing was stored; "
                 f"retry after {wait} s",
                 headers={"Retry-After": str(wait)},
             ).response()

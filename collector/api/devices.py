@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from collector.api import models as m
 from collector.api.endpoint import dump, operation
@@ -152,6 +152,7 @@ def post_summaries(device, *, body: SummaryBatch):
             "nothing was stored (send new data under a new batch_id)",
             [{"field": "batch_id", "message": "already used for a batch with other content"}],
         ) from None
+    g.ingest_outcome = (accepted, duplicate)  # for /metrics (observability/metrics.py)
     return {"batch_id": body.batch_id, "accepted": accepted, "duplicate": duplicate}
 
 

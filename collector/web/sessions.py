@@ -53,6 +53,10 @@ class DashboardSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
     def open_session(self, app: Flask, request):  # type: ignore[override]
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            # No cookie (every agent's request): an empty session, as Flask's
+            # own would answer, without building its signing serializer.
+            return self.session_class()
         s = super().open_session(app, request)
         if s is None:
             return s

@@ -17,9 +17,9 @@ is left as it is, so a test names it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -198,6 +198,9 @@ class PgConnection:
             raise mapped from exc
 
 
+T = TypeVar("T")
+
+
 class PostgresConnection(Store):
     """The connection half of `PostgresStore`; abstract on its own."""
 
@@ -226,6 +229,14 @@ class PostgresConnection(Store):
         commits or nothing does."""
         with self.conn.transaction() as c:
             yield c
+
+    def grouped_write(self, fn: Callable[[PostgresConnection], T]) -> T:
+        """`fn(store)` in a write transaction of its own (or the one open).
+        PostgreSQL groups concurrent commits by itself (one WAL flush for
+        the transactions waiting on it), so this needs none of SQLite's
+        group commit (store/sqlite/group_commit.py)."""
+        with self.write():
+            return fn(self)
 
     @contextmanager
     def snapshot(self) -> Iterator[PgConnection]:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from collector.store.base import DayCounter, Store
 from collector.store.errors import Conflict, StorageFull, StoreError, StoreUnavailable
+from collector.store.sqlite.group_commit import WriteQueue
 from collector.store.sqlite.schema import migrations
 
 #: One writer at a time per database file in this process. SQLite would
@@ -25,6 +27,8 @@ from collector.store.sqlite.schema import migrations
 #: which under concurrent ingest turns into second-long tail latencies; a
 #: lock hands the database over as soon as the previous writer commits.
 _WRITE_LOCKS: dict[str, threading.Lock] = {}
+#: The work waiting for each file's write lock, to be committed together.
+_WRITE_QUEUES: dict[str, WriteQueue] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
@@ -33,11 +37,24 @@ def _write_lock(path: str) -> threading.Lock:
         return _WRITE_LOCKS.setdefault(path, threading.Lock())
 
 
+def write_queue(path: str) -> WriteQueue:
+    """The group-commit queue (group_commit.py) of one database file."""
+    with _LOCKS_GUARD:
+        queue = _WRITE_QUEUES.get(path)
+        if queue is None:
+            lock = _WRITE_LOCKS.setdefault(path, threading.Lock())
+            queue = _WRITE_QUEUES[path] = WriteQueue(lock, unavailable)
+        return queue
+
+
 def unavailable(exc: sqlite3.Error) -> StoreUnavailable:
     """The store's error for a driver's failure: a full disk says so (507)."""
     if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
         return StorageFull(str(exc))
     return StoreUnavailable(str(exc))
+
+
+T = TypeVar("T")
 
 
 class SqliteConnection(Store):
@@ -60,7 +77,9 @@ class SqliteConnection(Store):
             raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
         self.conn = conn
         self.db = Database(conn)
-        self._write_lock = _write_lock(str(Path(self.path).resolve()))
+        resolved = str(Path(self.path).resolve())
+        self._write_lock = _write_lock(resolved)
+        self._write_queue = write_queue(resolved)
 
     def close(self) -> None:
         self.conn.close()
@@ -95,6 +114,14 @@ class SqliteConnection(Store):
                 raise unavailable(exc) from exc
             except sqlite3.IntegrityError as exc:  # a unique or foreign key refused it
                 raise Conflict(str(exc)) from exc
+
+    def grouped_write(self, fn: Callable[[SqliteConnection], T]) -> T:
+        """`fn(store)` in a write transaction shared with other threads' grouped
+        work, committed once for all (group_commit.py); inside a transaction
+        already open, simply part of it."""
+        if self.conn.in_transaction:
+            return fn(self)
+        return self._write_queue.run(self, fn)
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:

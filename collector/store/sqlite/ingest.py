@@ -70,53 +70,72 @@ class IngestMixin:
         segments, roll, uncategorised = _rows(device, batch)
         digest = batch_digest(batch.rules_version, batch.timezone, segments)
         if self._seen(device.id, batch.batch_id, digest):  # a retry: store nothing
+            self.grouped_write(lambda store: store.touch_device(device.id, queue))
+            return 0, True
+        return self.grouped_write(
+            lambda store: store._store_batch(
+                device, batch.batch_id, digest, segments, roll, uncategorised, queue
+            )
+        )
+
+    def _store_batch(
+        self: Store,
+        device: Device,
+        batch_id: str,
+        digest: str,
+        segments: list[tuple],
+        roll: dict[tuple[str, str, str], list[float]],
+        uncategorised: dict[tuple[str, str], float],
+        queue: tuple[int, int] | None,
+    ) -> tuple[int, bool]:
+        """Inside the write transaction (grouped with other batches' on SQLite,
+        group_commit.py): everything this batch stores, or, for a retry racing
+        the first copy, only that the device was seen."""
+        if self._seen(device.id, batch_id, digest):
             self.touch_device(device.id, queue)
             return 0, True
         days = {d for d, _cat, _client in roll}
-        with self.write() as c:
-            if self._seen(device.id, batch.batch_id, digest):  # a retry racing the first copy
-                self.touch_device(device.id, queue)
-                return 0, True
-            c.execute(
-                """INSERT INTO batches (device_id, batch_id, received_at, segment_count,
-                   body_digest) VALUES (?, ?, ?, ?, ?)""",
-                (device.id, batch.batch_id, now_iso(), len(segments), digest),
+        c = self.conn
+        c.execute(
+            """INSERT INTO batches (device_id, batch_id, received_at, segment_count,
+               body_digest) VALUES (?, ?, ?, ?, ?)""",
+            (device.id, batch_id, now_iso(), len(segments), digest),
+        )
+        c.executemany(
+            """INSERT INTO segments (device_id, person_id, start, end, utc_offset_min, day,
+               category, client, app, state, keys, clicks)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            segments,
+        )
+        known = {
+            row[0]
+            for row in c.execute(
+                f"""SELECT DISTINCT day FROM rollups WHERE person_id = ?
+                    AND day IN ({",".join("?" * len(days))})""",
+                (device.person_id, *days),
             )
-            c.executemany(
-                """INSERT INTO segments (device_id, person_id, start, end, utc_offset_min, day,
-                   category, client, app, state, keys, clicks)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                segments,
-            )
-            known = {
-                row[0]
-                for row in c.execute(
-                    f"""SELECT DISTINCT day FROM rollups WHERE person_id = ?
-                        AND day IN ({",".join("?" * len(days))})""",
-                    (device.person_id, *days),
-                )
-            }
-            c.executemany(
-                """INSERT INTO rollups (person_id, team_id, day, category, client,
-                   active_s, idle_s, keys, clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (person_id, day, category, client) DO UPDATE SET
-                   active_s = active_s + excluded.active_s, idle_s = idle_s + excluded.idle_s,
-                   keys = keys + excluded.keys, clicks = clicks + excluded.clicks""",
-                [
-                    (device.person_id, device.team_id, d, cat, cl, *v)
-                    for (d, cat, cl), v in roll.items()
-                ],
-            )
-            c.executemany(
-                """INSERT INTO uncategorised_apps (day, app, seconds) VALUES (?, ?, ?)
-                   ON CONFLICT (day, app) DO UPDATE SET seconds = seconds + excluded.seconds""",
-                [(d, app, secs) for (d, app), secs in uncategorised.items()],
-            )
-            # New person-days add a person; interruption figures come at settling.
-            team_days = {d: [0 if d in known else 1, 0.0, 0, 0.0, 0] for d in days}
-            self._add_to_coarser_rollups(device, roll, team_days)
-            self.mark_for_recount(device.person_id, device.team_id, days)
-            self.touch_device(device.id, queue)
+        }
+        c.executemany(
+            """INSERT INTO rollups (person_id, team_id, day, category, client,
+               active_s, idle_s, keys, clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (person_id, day, category, client) DO UPDATE SET
+               active_s = active_s + excluded.active_s, idle_s = idle_s + excluded.idle_s,
+               keys = keys + excluded.keys, clicks = clicks + excluded.clicks""",
+            [
+                (device.person_id, device.team_id, d, cat, cl, *v)
+                for (d, cat, cl), v in roll.items()
+            ],
+        )
+        c.executemany(
+            """INSERT INTO uncategorised_apps (day, app, seconds) VALUES (?, ?, ?)
+               ON CONFLICT (day, app) DO UPDATE SET seconds = seconds + excluded.seconds""",
+            [(d, app, secs) for (d, app), secs in uncategorised.items()],
+        )
+        # New person-days add a person; interruption figures come at settling.
+        team_days = {d: [0 if d in known else 1, 0.0, 0, 0.0, 0] for d in days}
+        self._add_to_coarser_rollups(device, roll, team_days)
+        self.mark_for_recount(device.person_id, device.team_id, days)
+        self.touch_device(device.id, queue)
         return len(segments), False
 
     def _seen(self: Store, device_id: str, batch_id: str, digest: str) -> bool:
