@@ -25,6 +25,7 @@ NAV = [
     ("dashboard.overview", "Overview"),
     ("dashboard.functions", "Functions"),
     ("dashboard.interruptions", "Interruptions"),
+    ("dashboard.spikes", "Spike calendar"),
     ("dashboard.clients", "Clients"),
     ("dashboard.review", "Monthly review"),
     ("dashboard.quarterly", "Quarterly review"),

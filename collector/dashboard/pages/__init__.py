@@ -98,12 +98,16 @@ def small_group(store: Store, people: int) -> str | None:
     return f"fewer than {s['privacy.min_group_size']} people" if hidden else None
 
 
-def _route(key: str, build: Builder, kind: str, with_team: bool = True) -> None:
+def _route(
+    key: str, build: Builder, kind: str, with_team: bool = True, days: int | None = None
+) -> None:
     def parse() -> Filters:
         if kind == "month":
             return month_filters(g.principal, request.args, with_team=with_team)
         if kind == "quarter":
             return quarter_filters(g.principal, request.args)
+        if days:
+            return range_filters(g.principal, request.args, days=days)
         return range_filters(g.principal, request.args)
 
     @signed_in()
@@ -145,6 +149,7 @@ def _register() -> None:
         overview,
         quarterly,
         review,
+        spikes,
         workload,
     )
 
@@ -155,6 +160,7 @@ def _register() -> None:
     _route("review", review.build, "month")
     _route("quarterly", quarterly.build, "quarter")
     _route("workload", workload.build, "range")
+    _route("spikes", spikes.build, "range", days=91)
 
 
 _register()
