@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, RootModel
 
 from collector.api.models import Response
+from collector.api.spike_models import SpikeReading
 
 
 class Dated(Response):
@@ -287,6 +288,10 @@ class ReviewRow(Response):
     span_to: date | None
     previous_span_from: date | None
     previous_span_to: date | None
+    spike_calendar: SpikeReading | None = Field(
+        default=None,
+        description="For a volume spike: what GET /reports/spikes saw that month",
+    )
 
 
 class UnitDaysDiffer(Response):

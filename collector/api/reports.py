@@ -7,10 +7,11 @@ from datetime import date
 from collector.api import models as m
 from collector.api import quarterly_models as q
 from collector.api import report_models as r
+from collector.api import spike_models as sm
 from collector.api.errors import field_error
 from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
-from collector.service import capacity, quarterly, reports
+from collector.service import capacity, quarterly, reports, spikes
 
 from . import bp
 from .endpoint import operation
@@ -18,8 +19,8 @@ from .endpoint import operation
 MAX_DAYS = 1100
 
 
-def _range(query: m.DateRange) -> tuple[str, str]:
-    start, end = reports.default_range(query.from_, query.to)
+def _range(query: m.DateRange, days: int = 28) -> tuple[str, str]:
+    start, end = reports.default_range(query.from_, query.to, days)
     if start > end:
         raise field_error("from", "must not be after to")
     if (end - start).days > MAX_DAYS:
@@ -139,6 +140,25 @@ def workload(principal, *, query: m.TeamRange):
 def overview(principal, *, query: m.TeamRange):
     team_ids, team = team_scope(principal, query.team)
     return capacity.overview_report(get_store(), team_ids, team, *_range(query))
+
+
+@operation(
+    bp,
+    "/reports/spikes",
+    "GET",
+    summary="Spike calendar: each day against its weekday baseline, recurring spikes named",
+    tag="reports",
+    auth_as="manager",
+    query=sm.SpikeQuery,
+    responses={200: sm.SpikeReport},
+)
+def spike_calendar(principal, *, query: sm.SpikeQuery):
+    """Per work function, each day's hours against the median of the same weekday over
+    the previous eight weeks; a spike is 1.5 times that and an hour above it. Recurring
+    spikes (pay-run days, month end, hiring waves) are judged over the last six months."""
+    team_ids, team = team_scope(principal, query.team)
+    start, end = _range(query, days=spikes.DEFAULT_DAYS)
+    return spikes.spike_report(get_store(), team_ids, team, start, end, query.function)
 
 
 @operation(

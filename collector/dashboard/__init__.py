@@ -26,6 +26,7 @@ NAV = [
     ("dashboard.functions", "Functions"),
     ("dashboard.teams", "Teams"),
     ("dashboard.interruptions", "Interruptions"),
+    ("dashboard.spikes", "Spike calendar"),
     ("dashboard.clients", "Clients"),
     ("dashboard.review", "Monthly review"),
     ("dashboard.quarterly", "Quarterly review"),

@@ -119,3 +119,14 @@ def focus(rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
                 "fix": r.get("fix"),
             }
     return chosen
+
+
+def spike_reading(row: dict[str, Any], calendar: dict[str, Any] | None) -> dict[str, Any] | None:
+    """For a volume spike, what the spike calendar (metrics/spikes.py) saw that
+    month: how many spike days, and which recurring spikes they belong to, so
+    "volume spike" reads "month end" or "pay-run day" when it is one, and a
+    lead can plan for it instead of treating it as news. `calendar` is
+    service.spikes.month_spikes' answer for the row's function and month."""
+    if row["cause"] != "volume_spike" or calendar is None:
+        return None
+    return {"spike_days": calendar["spike_days"], "recurring": list(calendar["recurring"])}

@@ -21,9 +21,11 @@ from collector.metrics import (
     time_per_unit,
 )
 from collector.metrics.client_functions import client_function_rows
+from collector.metrics.review import spike_reading
 from collector.metrics.unit_spans import LOOKBACK_DAYS, UnitSpan, unit_spans
 from collector.service.report_weeks import WeekParts, group_floor, hidden_group, week_parts
 from collector.service.settings_table import quality_limits
+from collector.service.spikes import month_spikes, spike_report
 from collector.store import Store
 
 
@@ -316,11 +318,24 @@ def monthly_review_report(
         for r in review["functions"]
         if r["unit_days"] and r["previous_unit_days"] and r["unit_days"] != r["previous_unit_days"]
     ]
+    _spike_readings(store, team_ids, team, month, review["functions"])
     # The headline is the months' own hours on functions: spans may reach back.
     review["hours"], review["previous_hours"] = now_total, then_total
     review["hours_change"] = now_total / then_total - 1 if then_total else None
     currency = store.settings()["cost.currency"]
     return {"month": month, "previous_month": before, "team": team, "currency": currency, **review}
+
+
+def _spike_readings(
+    store: Store, team_ids: list[int] | None, team: str | None, month: str, rows: list[dict]
+) -> None:
+    """A volume spike names the spike calendar's recurring spikes of that month."""
+    calendar = None
+    if any(r["cause"] == "volume_spike" for r in rows):
+        calendar = spike_report(store, team_ids, team, *month_bounds(month))
+    for r in rows:
+        seen = month_spikes(calendar, r["function"], month) if calendar else None
+        r["spike_calendar"] = spike_reading(r, seen)
 
 
 def _stamp_span(row: dict, prefix: str, span: UnitSpan | None) -> None:

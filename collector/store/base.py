@@ -283,6 +283,20 @@ class Store(AccessStore):
     def interruption_days(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]: ...
 
     @abstractmethod
+    def function_days(self, team_ids: list[int] | None, start: str, end: str) -> list[dict]:
+        """Per day and work function: {day, function, hours, people}."""
+
+    @abstractmethod
+    def tracked_days(self, team_ids: list[int] | None, start: str, end: str) -> dict[str, int]:
+        """People tracked per day, for the days anyone was."""
+
+    @abstractmethod
+    def unit_days(
+        self, team_ids: list[int] | None, start: str, end: str, function: str
+    ) -> list[str]:
+        """Days with output units of `function` recorded."""
+
+    @abstractmethod
     def client_hours(self, start: str, end: str) -> dict[str, tuple[float, int]]: ...
 
     @abstractmethod

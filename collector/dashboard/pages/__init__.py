@@ -106,12 +106,15 @@ def _route(
     with_team: bool = True,
     path: str | None = None,
     with_function: bool = False,
+    days: int | None = None,
 ) -> None:
     def filters() -> Filters:
         if kind == "month":
             return month_filters(g.principal, request.args, with_team=with_team)
         if kind == "quarter":
             return quarter_filters(g.principal, request.args)
+        if days:
+            return range_filters(g.principal, request.args, days=days)
         return range_filters(g.principal, request.args)
 
     def parse() -> Filters:
@@ -159,6 +162,7 @@ def _register() -> None:
         overview,
         quarterly,
         review,
+        spikes,
         teams,
         workload,
     )
@@ -179,6 +183,7 @@ def _register() -> None:
     _route("review", review.build, "month")
     _route("quarterly", quarterly.build, "quarter")
     _route("workload", workload.build, "range")
+    _route("spikes", spikes.build, "range", days=91)
 
 
 _register()

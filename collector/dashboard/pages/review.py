@@ -9,6 +9,7 @@ from collector.dashboard.formatting import hours, money, month_name, per_unit, s
 from collector.dashboard.pages import Chart, Figure, Page, no_data_message
 from collector.dashboard.tables import Column, Table
 from collector.service import reports
+from collector.service.reports import month_bounds
 from collector.store import Principal, Store
 
 INTRO = (
@@ -50,9 +51,21 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
     page.extra["month"] = month_name(f.month)
     page.extra["unit_days_differ"] = report["unit_days_differ"]
     table_rows = []
+    spiked = []
     for r in rows:
         label = CAUSES[r["cause"]][0]
+        reading = r.get("spike_calendar")
+        if reading:
+            named = ", ".join(reading["recurring"])
+            label = f"{label}: {named}" if named else label
+            spiked.append({"name": r["name"], "named": named, **reading})
         table_rows.append({**r, "cause_text": label, "_none": "no output recorded"})
+    page.extra["spiked"] = spiked
+    page.extra["calendar_args"] = {
+        "team": f.team,
+        "from": month_bounds(f.month)[0],
+        "to": month_bounds(f.month)[1],
+    }
     page.table = Table(
         f"{month_name(f.month)} against {previous}, per function",
         [

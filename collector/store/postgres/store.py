@@ -20,6 +20,7 @@ from collector.store.sqlite.absences import AbsencesMixin
 from collector.store.sqlite.audit import AuditMixin
 from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
+from collector.store.sqlite.daily import DailyQueriesMixin
 from collector.store.sqlite.devices import DevicesMixin
 from collector.store.sqlite.interruption_recount import InterruptionRecountMixin
 from collector.store.sqlite.interruptions import InterruptionsMixin
@@ -46,6 +47,7 @@ class PostgresStore(
     InterruptionsMixin,
     InterruptionRecountMixin,
     QueriesMixin,
+    DailyQueriesMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

@@ -20,6 +20,7 @@ from collector.store.sqlite.audit import AuditMixin
 from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
 from collector.store.sqlite.connection import SqliteConnection
+from collector.store.sqlite.daily import DailyQueriesMixin
 from collector.store.sqlite.devices import DevicesMixin
 from collector.store.sqlite.health import HealthMixin
 from collector.store.sqlite.ingest import IngestMixin
@@ -49,6 +50,7 @@ class SqliteStore(
     InterruptionsMixin,
     InterruptionRecountMixin,
     QueriesMixin,
+    DailyQueriesMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

@@ -110,6 +110,9 @@ def everything(store: Store, person_id: int) -> dict:
                 "weekly_units_by_team": store.weekly_units_by_team(scope, lo, end),
                 "absences": store.absences(scope, lo, end),
                 "unsettled_changes": store.unsettled_changes(scope, lo, end),
+                "function_days": store.function_days(scope, lo, end),
+                "tracked_days": store.tracked_days(scope, lo, end),
+                "unit_days": store.unit_days(scope, lo, end, "payroll"),
             }
         out[f"people_on_days-{scope_name}"] = store.people_on_days(scope, [mid, end])
     for result in out.values():
