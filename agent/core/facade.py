@@ -80,7 +80,7 @@ class AgentCore:
         self.uploader = Uploader(self.outbox, self._client(), self.policies, self.gate.consent_body)
         self.upload_requests = UploadRequests(self.paths)  # `backlight-agent upload`
         #: The work-item timer (the tray's "Start item"); sent with the batches.
-        self.items = ItemTimer(self.outbox, self.policies, clock, self._live_segment)
+        self.items = ItemTimer(self.outbox, self.policies, clock, self._live_segment, self._cut)
         self.probe_factory = probe_factory
         self.session_lock_factory = session_lock_factory
         self.session_lock: SessionLock | None = None
@@ -179,6 +179,10 @@ class AgentCore:
 
     def _live_segment(self):
         return self.tracker.open_segment() if self.tracker else None
+
+    def _cut(self) -> None:
+        if self.tracker is not None:
+            self.tracker.cut()
 
     def _release(self) -> None:
         self.outbox.close()

@@ -103,11 +103,17 @@ class ItemTimer:
         policies: PolicyStore,
         clock: Callable[[], datetime],
         live_segment: Callable[[], Segment | None],
+        cut: Callable[[], None] = lambda: None,
     ):
         self.outbox = outbox
         self.policies = policies
         self.clock = clock
         self.live_segment = live_segment
+        #: Closes the open segment at a pause and a stop, so the span ends exactly
+        #: where a segment does and the item goes out with the next batch. (Not at
+        #: a start or resume: a new segment begins only at the next sample, and
+        #: the open one already covers that moment.)
+        self.cut = cut
 
     # -- what the employee does ---------------------------------------------------
     def work_types(self) -> tuple[WorkType, ...]:
@@ -128,6 +134,7 @@ class ItemTimer:
     def pause(self) -> TimedItem:
         row = self._open_row()
         if row.running:
+            self.cut()
             now_ts = self.clock().timestamp()
             span = next(s for s in row.spans if s.end_ts is None)
             self.outbox.pause_item(row.id, now_ts, self._span_now(span, now_ts))
@@ -144,6 +151,7 @@ class ItemTimer:
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {OUTCOMES}")
         row = self._open_row()
+        self.cut()
         now = self.clock()
         now_ts = now.timestamp()
         span = next((s for s in row.spans if s.end_ts is None), None)

@@ -188,6 +188,12 @@ class Tracker:
             self._cut()
             self._builder = self._new_builder(rules, idle_after_s)
 
+    def cut(self) -> None:
+        """Close the open segment at now and go on sampling (an item timer's start
+        or stop: the segments then end where the item's time does)."""
+        with self._lock:
+            self._cut()
+
     def flush(self) -> None:
         """Close the open segment now and write it (shutdown, withdraw)."""
         with self._lock:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from agent.core.item_timer import TimedItem
 from agent.core.state import AgentState
 from agent.tray import icons
-from agent.tray.view import StatusView
+from agent.tray.view import StatusView, duration
 
 PAUSES = ((15, "Pause for 15 minutes"), (30, "Pause for 30 minutes"), (60, "Pause for 1 hour"))
 
@@ -35,6 +36,15 @@ class TrayMenu(QMenu):
         self.log_work = self.addAction("Log completed work…")
         self.client = self.addAction("Current client…")
         self.addSeparator()
+        # The timer's entries carry mnemonics: a person (and a test) can press a
+        # letter with the menu open.
+        self.start_item = self.addAction("Start &item…")
+        self.pause_item = self.addAction("Pa&use item")
+        self.resume_item = self.addAction("Resu&me item")
+        self.stop_completed = self.addAction("Stop item: &completed")
+        self.stop_not_completed = self.addAction("Stop item: &not completed")
+        self.update_item(None, has_types=False)
+        self.addSeparator()
         self.collected = self.addAction("What is collected…")
         self.my_data = self.addAction("Download my data…")
         self.consent = self.addAction("Withdraw consent")
@@ -54,3 +64,22 @@ class TrayMenu(QMenu):
         self.client.setText(f"Current client: {name}…" if clients else "Current client…")
         self.consent.setText("Withdraw consent" if granted else "Agree to tracking…")
         self.consent.setEnabled(granted or state.consent_version is not None)
+
+    def update_item(self, item: TimedItem | None, *, has_types: bool) -> None:
+        """The timer's entries: "Start item" names the item while one is open."""
+        if item is None:
+            self.start_item.setText("Start &item…")
+            self.start_item.setEnabled(has_types)
+            self.start_item.setToolTip(
+                "" if has_types else "Your organisation has not set up work types yet."
+            )
+        else:
+            verb = "Timing" if item.state == "running" else "Paused"
+            ref = item.reference if len(item.reference) <= 24 else item.reference[:23] + "…"
+            text = f"{verb}: {item.type_name} {ref} ({duration(item.net_s)})"
+            self.start_item.setText(text.replace("&", "&&"))
+            self.start_item.setEnabled(False)
+        self.pause_item.setEnabled(item is not None and item.state == "running")
+        self.resume_item.setEnabled(item is not None and item.state == "paused")
+        self.stop_completed.setEnabled(item is not None)
+        self.stop_not_completed.setEnabled(item is not None)

@@ -136,6 +136,10 @@ class MyDayWindow(QWidget):
         self.facts.setObjectName("myDayFacts")
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.items = QLabel()
+        self.items.setObjectName("myDayItems")
+        self.items.setWordWrap(True)
+        self.items.setTextFormat(Qt.TextFormat.RichText)
         self.queue = QLabel()
         self.queue.setObjectName("myDayQueue")
         self.queue.setWordWrap(True)
@@ -146,6 +150,7 @@ class MyDayWindow(QWidget):
         left.addWidget(self.chart)
         left.addSpacing(6)
         left.addWidget(self.facts)
+        left.addWidget(self.items)
         left.addWidget(self.queue)
         left.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignLeft)
         left.addStretch(1)
@@ -231,6 +236,10 @@ class MyDayWindow(QWidget):
         self.today = self.bridge.core.today()
         self._show_local()
 
+    def refresh_local(self) -> None:
+        """This computer's figures again (the item timer changed)."""
+        self._refresh_local()
+
     def _state_changed(self, _state) -> None:
         if self.isVisible():
             self._show_queue()
@@ -281,8 +290,31 @@ class MyDayWindow(QWidget):
         else:
             rows.append("Longest focus: none yet")
         self.facts.setText("<br>".join(rows))
+        self._show_items()
         self._show_queue()
         self._fit()
+
+    def _show_items(self) -> None:
+        """The employee's own timed items of today: theirs to see, references and all."""
+        items = self.bridge.core.items.today()
+        self.items.setVisible(bool(items))
+        if not items:
+            return
+        rows = []
+        for i in items:
+            state = {
+                "running": "timing now",
+                "paused": "paused",
+                "completed": "completed",
+                "not_completed": "not completed",
+            }[i.state]
+            if i.ended is not None:
+                state += ", sent" if i.sent else ", waiting to be sent"
+            rows.append(
+                f"{html.escape(i.type_name)} <b>{html.escape(i.reference)}</b>: "
+                f"<b>{_d(i.net_s)}</b> ({state})"
+            )
+        self.items.setText("Items timed today:<br>" + "<br>".join(rows))
 
     def _fit(self) -> None:
         """Grow (never shrink) to fit a longer chart: the employee may have resized us."""

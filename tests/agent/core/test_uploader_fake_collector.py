@@ -26,7 +26,7 @@ import pytest
 import requests
 from pydantic import ValidationError
 
-from shared.payload import SummaryBatch
+from shared.payload import TimedBatch
 from shared.rules import default_rule_dicts
 
 ENROLL_TOKEN = "enroll-secret"
@@ -163,7 +163,7 @@ class FakeCollector:
         if self.require_consent and (self.consent or {}).get("decision") != "granted":
             return self._send(h, 403, {"error": "consent_required", "message": "no consent"})
         try:
-            SummaryBatch.model_validate_json(json.dumps(body))
+            TimedBatch.model_validate_json(json.dumps(body))  # the contract: work_items too
         except ValidationError as e:
             fields = [
                 {"field": ".".join(map(str, x["loc"])), "message": x["msg"]} for x in e.errors()
