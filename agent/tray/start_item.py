@@ -60,6 +60,10 @@ class StartItemDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = self.buttons.addButton("&Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        # Return in the reference field starts the item. Left to itself the button
+        # box makes Cancel the default (it comes first), and Return would silently
+        # throw away what was typed.
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         self.start_button.setDefault(True)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -82,6 +86,7 @@ class StartItemDialog(QDialog):
             self.work_type.addItem(f"{t.name}{function}", t.key)
         index = self.work_type.findData(previous) if previous else 0
         self.work_type.setCurrentIndex(max(index, 0))
+        self.start_button.setDefault(True)
         self.reference.setFocus()
 
     def submit(self) -> None:

@@ -2,8 +2,8 @@
 
 The clock is the test's, so the net time is exact: 90 s running, 300 s paused,
 30 s running again is 120 s of work. The Xvfb test
-(test_tray_item_timer_x11.py) does the same on a real desktop and a real
-collector.
+(test_tray_item_timer_x11.py) does the same with the real tray process on a
+real desktop, reading the wire through the recording proxy.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def sent_items(fake_collector) -> list[dict]:
 
 
 def test_start_pause_resume_stop_sends_the_hashed_reference_and_net_seconds(
-    qtbot, make_tray, clock, fake_collector
+    qtbot, make_tray, clock, probe, fake_collector
 ):
     tray = make_tray()
     agree(qtbot, tray)
@@ -46,6 +46,10 @@ def test_start_pause_resume_stop_sends_the_hashed_reference_and_net_seconds(
     tray.refresh_item()
     assert tray.menu.start_item.isEnabled() and not tray.menu.pause_item.isEnabled()
 
+    # The tracker has sampled at this moment, as it has on a running agent (the
+    # first sample after consent starts the first segment; time before it is
+    # nobody's, the item's included).
+    qtbot.waitUntil(lambda: probe.calls > 0, timeout=WAIT_MS)
     tray.menu.start_item.trigger()
     d = tray.start_item_dialog
     assert d.isVisible() and d.work_type.count() == 2
@@ -96,3 +100,20 @@ def test_a_second_item_cannot_start_while_one_runs(qtbot, make_tray, fake_collec
     d.reference.setText("   ")
     d.submit()
     assert d.isVisible() and "Not started" in d.error.text()
+
+
+def test_return_in_the_reference_starts_the_item(qtbot, make_tray, fake_collector):
+    """Return must start, never cancel (the button box's own default was Cancel)."""
+    tray = make_tray()
+    agree(qtbot, tray)
+    with_work_types(qtbot, tray, fake_collector)
+    tray.show_start_item()
+    d = tray.start_item_dialog
+    assert d.start_button.isDefault()
+    qtbot.keyClicks(d.reference, "PQ-7")
+    qtbot.keyClick(d.reference, Qt.Key.Key_Return)
+    assert not d.isVisible()
+    assert (tray.core.items.current().type, tray.core.items.current().reference) == (
+        "claim",
+        "PQ-7",
+    )

@@ -169,6 +169,19 @@ def test_log_completed_work_is_sent_to_the_collector(qtbot, make_tray, fake_coll
     assert any("Logged 4 for Schedule building" in m for m in tray.messages)
 
 
+def test_return_in_log_work_logs_rather_than_cancels(qtbot, make_tray, fake_collector):
+    tray = make_tray()
+    agree(qtbot, tray)
+    tray.show_log_work()
+    d = tray.log_work
+    assert d.log_button.isDefault()
+    d.units.setValue(3)
+    qtbot.keyClick(d.units, Qt.Key.Key_Return)
+    assert not d.isVisible()
+    qtbot.waitUntil(lambda: bool(fake_collector.units), timeout=WAIT_MS)
+    assert fake_collector.units[0]["units"] == 3
+
+
 def test_log_work_payroll_corrections_count_paychecks(qtbot, make_tray, fake_collector):
     """One pay cycle pays the whole operation, so it may have 3 corrected paychecks."""
     tray = make_tray()
