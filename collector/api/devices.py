@@ -13,6 +13,7 @@ from collector.api.endpoint import dump, operation
 from collector.api.errors import ApiError, field_error
 from collector.db import get_store
 from collector.service import agent_policy as policy_mod
+from collector.service.my_summary import my_summary as own_summary
 from collector.service.output_units import resolve_my_units
 from collector.service.reports import default_range
 from collector.store import BatchIdReused
@@ -21,6 +22,7 @@ from shared.payload import SummaryBatch
 from . import bp
 
 CLOCK_SKEW = timedelta(minutes=5)
+MAX_RANGE_DAYS = 1100  # as the reports (models.RANGE_RULE)
 
 
 @operation(
@@ -167,13 +169,14 @@ def post_summaries(device, *, body: SummaryBatch):
     responses={200: m.MySummary},
 )
 def my_summary(device, *, query: m.DateRange):
-    """For the tray's "my day": the same totals the collector holds for this person."""
+    """For the tray's My day, My week and My month: the same totals the collector
+    holds for this person, their focus and their own hours per unit."""
     start, end = default_range(query.from_, query.to, days=1)
     if start > end:
         raise field_error("from", "must not be after to")
-    data = get_store().person_summary(device.person_id, start.isoformat(), end.isoformat())
-    total = sum(c["hours"] for c in data["categories"])
-    return {"from": start, "to": end, "total_hours": total, **data}
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise field_error("from", f"a range may cover at most {MAX_RANGE_DAYS} days")
+    return own_summary(get_store(), device.person_id, start.isoformat(), end.isoformat())
 
 
 @operation(

@@ -212,14 +212,41 @@ class MyInterruptions(Response):
     task_switches: int
 
 
+class MyDayHours(Response):
+    day: date
+    hours: float
+
+
+class MyFunction(Response):
+    """Own hours on a work function, the units that name this person, and the ratio."""
+
+    function: str
+    hours: float
+    units: int
+    hours_per_unit: float | None = Field(description="None when no unit names this person")
+
+
+class MyFocus(Response):
+    """Unbroken runs on one work function: how many, their average, the longest."""
+
+    runs: int
+    average_minutes: float | None
+    longest_minutes: float | None
+    longest_function: str | None
+    longest_day: date | None
+
+
 class MySummary(Response):
-    """The employee's own totals, as the collector holds them."""
+    """The employee's own totals, as the collector holds them (a day, a week, a month)."""
 
     from_: date = Field(alias="from")
     to: date
     total_hours: float
     categories: list[CategoryHours]
     interruptions: MyInterruptions
+    days: list[MyDayHours]
+    functions: list[MyFunction]
+    focus: MyFocus
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
 

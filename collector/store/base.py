@@ -319,6 +319,10 @@ class Store(AccessStore):
     def person_summary(self, person_id: int, start: str, end: str) -> dict: ...
 
     @abstractmethod
+    def person_range(self, person_id: int, start: str, end: str) -> dict:
+        """One person's hours per day, units naming them and active spans (My week)."""
+
+    @abstractmethod
     def weekly_people(
         self, team_ids: list[int] | None, start: str, end: str, at_least: int | None = None
     ) -> dict[str, int]: ...

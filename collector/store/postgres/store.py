@@ -26,6 +26,7 @@ from collector.store.sqlite.interruption_recount import InterruptionRecountMixin
 from collector.store.sqlite.interruptions import InterruptionsMixin
 from collector.store.sqlite.people import TeamsMixin
 from collector.store.sqlite.person_data import PersonDataMixin
+from collector.store.sqlite.person_range import PersonRangeMixin
 from collector.store.sqlite.reports import QueriesMixin
 from collector.store.sqlite.sessions import WebSessionsMixin
 from collector.store.sqlite.users import UsersMixin
@@ -48,6 +49,7 @@ class PostgresStore(
     InterruptionRecountMixin,
     QueriesMixin,
     DailyQueriesMixin,
+    PersonRangeMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

@@ -29,6 +29,7 @@ from collector.store.sqlite.interruptions import InterruptionsMixin
 from collector.store.sqlite.output_units import OutputUnitsMixin
 from collector.store.sqlite.people import TeamsMixin
 from collector.store.sqlite.person_data import PersonDataMixin
+from collector.store.sqlite.person_range import PersonRangeMixin
 from collector.store.sqlite.reports import QueriesMixin
 from collector.store.sqlite.sessions import WebSessionsMixin
 from collector.store.sqlite.users import UsersMixin
@@ -51,6 +52,7 @@ class SqliteStore(
     InterruptionRecountMixin,
     QueriesMixin,
     DailyQueriesMixin,
+    PersonRangeMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

@@ -122,6 +122,7 @@ def everything(store: Store, person_id: int) -> dict:
     out["client_hours"] = store.client_hours(start, end)
     out["uncategorised_apps"] = store.uncategorised_apps(start, end)
     out["person_summary"] = store.person_summary(person_id, start, end)
+    out["person_range"] = store.person_range(person_id, start, end)
     out["absent_days"] = store.absent_days(people, start, end)
     out["first_tracked_days"] = store.first_tracked_days(people)
     out["people"] = store.people()

@@ -1,0 +1,74 @@
+"""The employee's own focus and hours per unit, worked by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from collector.metrics.interruptions import Span
+from collector.metrics.my_weeks import focus, per_function, spans_from_rows
+
+TZ = timezone(timedelta(hours=1))
+
+
+def run(day: int, hour: int, minutes: float, category: str) -> Span:
+    start = datetime(2026, 11, day, hour, tzinfo=TZ)
+    return Span(start, start + timedelta(minutes=minutes), category)
+
+
+def test_focus_runs_average_and_longest():
+    spans = [
+        run(23, 9, 40, "payroll"),
+        Span(
+            datetime(2026, 11, 23, 9, 40, tzinfo=TZ),
+            datetime(2026, 11, 23, 10, 30, tzinfo=TZ),
+            "payroll",
+        ),  # adjoins: one run of 90 min
+        run(23, 11, 20, "communication"),  # not a work function
+        run(25, 14, 50, "scheduling"),
+        run(25, 15, 10, "timesheet_review"),  # a switch: its own run
+    ]
+    f = focus(spans)
+    assert f["runs"] == 3  # 90, 50, 10
+    assert f["average_minutes"] == 50.0
+    assert (f["longest_minutes"], f["longest_function"], f["longest_day"]) == (
+        90.0,
+        "payroll",
+        date(2026, 11, 23),
+    )
+
+
+def test_a_gap_longer_than_a_minute_splits_a_run_and_idle_is_not_focus():
+    a = run(23, 9, 30, "payroll")
+    b = Span(a.end + timedelta(minutes=5), a.end + timedelta(minutes=35), "payroll")
+    idle = Span(b.end, b.end + timedelta(hours=2), "payroll", state="idle")
+    f = focus([a, b, idle])
+    assert (f["runs"], f["longest_minutes"]) == (2, 30.0)
+
+
+def test_no_work_runs_means_no_figures_not_zero():
+    assert focus([run(23, 9, 30, "communication")]) == {
+        "runs": 0,
+        "average_minutes": None,
+        "longest_minutes": None,
+        "longest_function": None,
+        "longest_day": None,
+    }
+
+
+def test_hours_per_unit_needs_units_that_name_the_person():
+    rows = per_function(
+        {"payroll": 2.0, "scheduling": 1.0, "communication": 3.0},
+        {"payroll": 4, "qa_evaluation": 5},
+    )
+    assert rows == [
+        {"function": "payroll", "hours": 2.0, "units": 4, "hours_per_unit": 0.5},
+        {"function": "scheduling", "hours": 1.0, "units": 0, "hours_per_unit": None},
+        {"function": "qa_evaluation", "hours": 0.0, "units": 5, "hours_per_unit": 0.0},
+    ]
+
+
+def test_stored_rows_become_local_time():
+    start = datetime(2026, 11, 23, 23, 30, tzinfo=TZ)  # 22:30 UTC
+    [s] = spans_from_rows([(start.timestamp(), start.timestamp() + 600, 60, "payroll")])
+    assert s.start == start and s.start.utcoffset() == timedelta(hours=1)
+    assert s.start.date() == date(2026, 11, 23)
