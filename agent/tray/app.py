@@ -27,6 +27,7 @@ from agent.tray.log_work import LogWorkDialog
 from agent.tray.menu import TrayMenu
 from agent.tray.my_data import MyData, ask_where
 from agent.tray.my_day import MyDayWindow
+from agent.tray.my_weeks import MyRangeWindow
 from agent.tray.screenshots import Shooter
 from agent.tray.start_item import StartItemDialog
 from agent.tray.status_window import StatusWindow
@@ -65,6 +66,8 @@ class TrayApp(QObject):
         self.menu = TrayMenu()
         self.consent_window = ConsentWindow()
         self.my_day = MyDayWindow(self.bridge)
+        self.my_week = MyRangeWindow(self.bridge, "week")
+        self.my_month = MyRangeWindow(self.bridge, "month")
         self.withdraw_box: WithdrawConfirm | None = None  # made when first needed
         self.log_work = LogWorkDialog(self.bridge)
         self.client_picker = ClientPicker(self.bridge)
@@ -82,6 +85,10 @@ class TrayApp(QObject):
             action.triggered.connect(lambda _=False, mins=minutes: self.pause(mins))
         m.resume.triggered.connect(self.resume)
         m.my_day.triggered.connect(self.show_my_day)
+        m.my_week.triggered.connect(self.my_week.present)
+        m.my_month.triggered.connect(self.my_month.present)
+        for w, name in ((self.my_week, "tray-my-week.png"), (self.my_month, "tray-my-month.png")):
+            w.shown.connect(lambda w=w, name=name: self._range_shown(w, name))
         m.status.triggered.connect(self.show_my_day)
         m.log_work.triggered.connect(self.show_log_work)
         m.client.triggered.connect(self.show_client_picker)
@@ -129,6 +136,8 @@ class TrayApp(QObject):
         for w in (
             self.consent_window,
             self.my_day,
+            self.my_week,
+            self.my_month,
             self.log_work,
             self.client_picker,
             self.start_item_dialog,
@@ -378,6 +387,10 @@ class TrayApp(QObject):
     def _summary_shown(self, *_args) -> None:
         if self.my_day.isVisible():
             self.shooter.later("tray-my-day.png", lambda: _frame(self.my_day))
+
+    def _range_shown(self, window: MyRangeWindow, name: str) -> None:
+        if window.isVisible():
+            self.shooter.later(name, lambda: _frame(window))
 
     def _open_status_window(self) -> None:
         log.warning("no system tray on this desktop: showing a status window instead")

@@ -26,6 +26,8 @@ class CoreBridge(QObject):
     stateChanged = Signal(object)
     #: (requested_day, body or None when the collector cannot be reached).
     summaryReady = Signal(object, object)
+    #: ((first day, last day), body or None): My week and My month.
+    rangeReady = Signal(object, object)
 
     def __init__(self, core: AgentCore, parent: QObject | None = None):
         super().__init__(parent)
@@ -71,6 +73,18 @@ class CoreBridge(QObject):
             self._emit(self.summaryReady, day, body)
 
         threading.Thread(target=work, name="backlight-summary", daemon=True).start()
+
+    def fetch_range(self, start: date, end: date) -> None:
+        """The collector's figures for this person over a range; via ``rangeReady``."""
+
+        def work() -> None:
+            try:
+                body = self.core.collector_summary(start, end)
+            except Exception:  # a worker must never take the tray down
+                body = None
+            self._emit(self.rangeReady, (start, end), body)
+
+        threading.Thread(target=work, name="backlight-range", daemon=True).start()
 
     def detach(self) -> None:
         """No more signals from other threads (call before the tray goes away)."""

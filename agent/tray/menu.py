@@ -33,6 +33,8 @@ class TrayMenu(QMenu):
         self.resume = self.addAction("Resume tracking")
         self.addSeparator()
         self.my_day = self.addAction("My day…")
+        self.my_week = self.addAction("My &week…")
+        self.my_month = self.addAction("My mon&th…")
         self.log_work = self.addAction("Log completed work…")
         self.client = self.addAction("Current client…")
         self.addSeparator()

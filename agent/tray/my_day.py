@@ -66,6 +66,13 @@ class DayChart(QWidget):
         self.updateGeometry()
         self.update()
 
+    def name(self, key: str) -> str:
+        """A row's name (a category's; My week's day chart names days)."""
+        return label(key)
+
+    def colour(self, key: str) -> QColor:
+        return _colour(key)
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(320, max(1, len(self.rows)) * self.ROW + 8)
 
@@ -86,7 +93,7 @@ class DayChart(QWidget):
             )
             p.end()
             return
-        name_w = max(fm.horizontalAdvance(label(c)) for c, _ in self.rows) + 12
+        name_w = max(fm.horizontalAdvance(self.name(c)) for c, _ in self.rows) + 12
         value_w = fm.horizontalAdvance("00 h 00 min") + 8
         bar_w = max(40, self.width() - name_w - value_w)
         biggest = max(s for _, s in self.rows)
@@ -96,11 +103,11 @@ class DayChart(QWidget):
             p.drawText(
                 QRectF(0, y, name_w - 8, self.ROW - 4),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                label(category),
+                self.name(category),
             )
             width = max(3.0, bar_w * seconds / biggest)
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(_colour(category))
+            p.setBrush(self.colour(category))
             p.drawRoundedRect(QRectF(name_w, y + 5, width, self.ROW - 14), 3, 3)
             p.setPen(text_colour)
             p.drawText(
