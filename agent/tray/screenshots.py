@@ -6,7 +6,8 @@ own process (the only place that knows when a window has finished drawing):
 * ``tray-consent.png`` when the consent window asks,
 * ``tray-menu.png`` when the tray menu opens,
 * ``tray-my-day.png`` when My day has the collector's answer (or gave up),
-* ``tray-start-item.png`` when the employee first types in "Start item".
+* ``tray-start-item.png`` when the employee first types in "Start item",
+* ``tray-my-week.png`` and ``tray-my-month.png`` when those have the collector's answer.
 
 Each is a grab of the real screen, cropped to the window (plus the tray icon
 for the menu) with a margin, so the shots show what the employee sees,
