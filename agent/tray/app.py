@@ -23,15 +23,15 @@ from agent.tray import icons
 from agent.tray.bridge import CoreBridge
 from agent.tray.client_picker import ClientPicker
 from agent.tray.consent_window import ConsentWindow
+from agent.tray.item_timer_ui import ItemTimerUi
 from agent.tray.log_work import LogWorkDialog
 from agent.tray.menu import TrayMenu
 from agent.tray.my_data import MyData, ask_where
 from agent.tray.my_day import MyDayWindow
 from agent.tray.my_weeks import MyRangeWindow
 from agent.tray.screenshots import Shooter
-from agent.tray.start_item import StartItemDialog
 from agent.tray.status_window import StatusWindow
-from agent.tray.view import StatusView, consent_needed, describe, duration, label
+from agent.tray.view import StatusView, consent_needed, describe, label
 from agent.tray.withdraw_confirm import WithdrawConfirm
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,6 @@ class TrayApp(QObject):
         self.bridge = CoreBridge(core, self)
         self.shooter = shooter or Shooter(None)
         self._asked_version: int | None = None
-        self._start_item_shot = False
         self._last: AgentState | None = None
         self._user_resumed = False
         self.messages: list[str] = []
@@ -71,7 +70,6 @@ class TrayApp(QObject):
         self.withdraw_box: WithdrawConfirm | None = None  # made when first needed
         self.log_work = LogWorkDialog(self.bridge)
         self.client_picker = ClientPicker(self.bridge)
-        self.start_item_dialog = StartItemDialog(self.bridge)
         self.status_window: StatusWindow | None = None
         self.tray = QSystemTrayIcon(icons.icon("off"), self)
         self.tray.setContextMenu(self.menu)
@@ -92,13 +90,8 @@ class TrayApp(QObject):
         m.status.triggered.connect(self.show_my_day)
         m.log_work.triggered.connect(self.show_log_work)
         m.client.triggered.connect(self.show_client_picker)
-        m.start_item.triggered.connect(self.show_start_item)
-        m.pause_item.triggered.connect(self.pause_item)
-        m.resume_item.triggered.connect(self.resume_item)
-        m.stop_completed.triggered.connect(lambda: self.stop_item("completed"))
-        m.stop_not_completed.triggered.connect(lambda: self.stop_item("not_completed"))
-        self.start_item_dialog.started.connect(self._item_started)
-        self.start_item_dialog.reference.textEdited.connect(self._shoot_start_item)
+        self.items_ui = ItemTimerUi(self.bridge, self.menu, self.my_day, self.shooter, self.notify)
+        self.start_item_dialog = self.items_ui.dialog
         m.collected.triggered.connect(self.show_collected)
         self.my_data = MyData(core, self)
         self.my_data.done.connect(self.notify)
@@ -316,56 +309,12 @@ class TrayApp(QObject):
         )
         self.notify(f"Logged {units} for {label(function)}. {where}")
 
-    # -- the work-item timer (agent.core.item_timer) ---------------------------------
+    # -- the work-item timer (agent.tray.item_timer_ui) ------------------------------
     def show_start_item(self) -> None:
-        if self.core.items.current() is not None:
-            return
-        self._start_item_shot = False
-        self.start_item_dialog.prepare()
-        self.start_item_dialog.show()
-        self.start_item_dialog.raise_()
-        self.start_item_dialog.activateWindow()
-
-    def _shoot_start_item(self, _text: str) -> None:
-        if not self._start_item_shot:  # once the employee typed: the dialog in use
-            self._start_item_shot = True
-            self.shooter.later("tray-start-item.png", lambda: _frame(self.start_item_dialog))
-
-    def _item_started(self, type_name: str, reference: str) -> None:
-        self.refresh_item()
-        self.notify(f"Timing {type_name} {reference}. Pause or stop it from this icon.")
-
-    def pause_item(self) -> None:
-        self._item_action(self.core.items.pause)
-
-    def resume_item(self) -> None:
-        self._item_action(self.core.items.resume)
-
-    def stop_item(self, outcome: str) -> None:
-        item = self._item_action(lambda: self.core.items.stop(outcome))
-        if item is None:
-            return
-        self.core.upload_now()
-        said = "completed" if outcome == "completed" else "not completed"
-        self.notify(
-            f"Stopped {item.type_name} {item.reference} ({said}): {duration(item.net_s)} "
-            "of work. It goes to the collector with the next upload; the reference stays here."
-        )
-
-    def _item_action(self, action):
-        try:
-            item = action()
-        except (ValueError, OSError) as e:
-            self.notify(f"The item timer: {e}.")
-            item = None
-        self.refresh_item()
-        return item
+        self.items_ui.show_start()
 
     def refresh_item(self) -> None:
-        items = self.core.items
-        self.menu.update_item(items.current(), has_types=bool(items.work_types()))
-        if self.my_day.isVisible():
-            self.my_day.refresh_local()
+        self.items_ui.refresh()
 
     # -- tray plumbing -------------------------------------------------------------
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
