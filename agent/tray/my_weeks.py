@@ -256,18 +256,19 @@ def facts_text(body: dict) -> str:
     """Total, focus and interruptions, as rich text."""
     rows = [f"Total: <b>{_d(float(body.get('total_hours') or 0) * 3600)}</b>"]
     f = body.get("focus") or {}
-    if f.get("runs"):
+    if f.get("sessions"):
         day = date.fromisoformat(str(f["longest_day"])).strftime("%a %d %b")
+        rows.append(
+            f"Focus time: <b>{_d(float(f['hours']) * 3600)}</b> in "
+            f"{_count(int(f['sessions']), 'session', 'sessions')} "
+            "(15 min or more, mostly on one function)"
+        )
         rows.append(
             f"Longest focus: <b>{_d(float(f['longest_minutes']) * 60)}</b> of "
             f"{html.escape(label(f['longest_function']))} ({day})"
         )
-        rows.append(
-            f"Average stretch on one function: <b>{_d(float(f['average_minutes']) * 60)}</b>"
-            f" over {_count(int(f['runs']), 'stretch', 'stretches')}"
-        )
     else:
-        rows.append("Longest focus: none")
+        rows.append("Focus time: none (a session is 15 min or more, mostly on one function)")
     i = body.get("interruptions") or {}
     rows.append(
         f"Interruptions: <b>{int(i.get('count') or 0)}</b>"

@@ -227,10 +227,10 @@ class MyFunction(Response):
 
 
 class MyFocus(Response):
-    """Unbroken runs on one work function: how many, their average, the longest."""
+    """Focus sessions (shared/focus.py: 15 min or more, mostly on one work function)."""
 
-    runs: int
-    average_minutes: float | None
+    sessions: int
+    hours: float
     longest_minutes: float | None
     longest_function: str | None
     longest_day: date | None

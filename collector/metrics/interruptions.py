@@ -80,17 +80,6 @@ def _runs(spans: Iterable[Span], max_gap_s: float) -> list[list[_Run]]:
     return stretches
 
 
-def work_runs(spans: Iterable[Span], max_gap_s: float = 60) -> list[tuple[str, datetime, datetime]]:
-    """(function, start, end) of each unbroken run on one work function: the
-    runs an interruption is measured against, and the employee's focus."""
-    return [
-        (r.category, r.start, r.end)
-        for stretch in _runs(spans, max_gap_s)
-        for r in stretch
-        if r.category in _WORK
-    ]
-
-
 def detect(
     spans: Iterable[Span],
     *,

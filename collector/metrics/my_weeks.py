@@ -4,11 +4,11 @@ unit, for ``GET /me/summary`` and the tray's My week and My month.
 These are one person's figures shown to that person only, so no group minimum
 applies; nothing here sees anyone else's data.
 
-**Focus** is read from the same runs an interruption is measured against
-(``interruptions.work_runs``): an unbroken stretch on one work function. The
-longest run is the best stretch of the range; the average run says how
-fragmented the time was (seed 001: "each function gets focused attention
-rather than fragmented time").
+**Focus** is the product's one definition (``shared.focus``, as in My day):
+sessions of 15 minutes or more, mostly on one work
+function. The body gives the focus time, the number of sessions and the
+longest one (seed 001: "each function gets focused attention rather than
+fragmented time").
 
 **Hours per unit** is the person's own hours on a function over the units that
 name them for it; with no such units it is None, never zero.
@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from collector.metrics.interruptions import Span, work_runs
+from collector.metrics.interruptions import Span
 from shared.catalogue import FUNCTION_IDS
+from shared.focus import focus_seconds, focus_sessions
 
 
 def spans_from_rows(rows: Iterable[tuple[float, float, int, str]]) -> list[Span]:
@@ -36,26 +37,24 @@ def spans_from_rows(rows: Iterable[tuple[float, float, int, str]]) -> list[Span]
     return out
 
 
-def focus(spans: Iterable[Span], max_gap_s: float = 60) -> dict[str, Any]:
-    """{runs, average_minutes, longest_minutes, longest_function, longest_day}."""
-    runs = work_runs(spans, max_gap_s)
-    if not runs:
+def focus(spans: Iterable[Span]) -> dict[str, Any]:
+    """{sessions, hours, longest_minutes, longest_function, longest_day}."""
+    found = focus_sessions((s.start, s.end, s.category) for s in spans if s.state == "active")
+    if not found:
         return {
-            "runs": 0,
-            "average_minutes": None,
+            "sessions": 0,
+            "hours": 0.0,
             "longest_minutes": None,
             "longest_function": None,
             "longest_day": None,
         }
-    minutes = [(end - start).total_seconds() / 60 for _f, start, end in runs]
-    i = max(range(len(runs)), key=lambda k: (minutes[k], -k))  # the first of equals
-    function, start, _end = runs[i]
+    longest = max(found, key=lambda f: f.seconds)  # the first of equals
     return {
-        "runs": len(runs),
-        "average_minutes": sum(minutes) / len(minutes),
-        "longest_minutes": minutes[i],
-        "longest_function": function,
-        "longest_day": start.date(),
+        "sessions": len(found),
+        "hours": focus_seconds(found) / 3600,
+        "longest_minutes": longest.seconds / 60,
+        "longest_function": longest.function,
+        "longest_day": longest.start.date(),
     }
 
 

@@ -2,8 +2,8 @@
 
 The figures are the ones worked by hand in
 tests/collector/api/test_me_summary_range_api.py, seeded the same way: Mina's
-last week (3 h 55 min; longest focus 1 h 30 min of payroll; 4 stretches
-averaging 56 min; 1 interruption with 10 min away, 1 switch; payroll 4 pay
+last week (3 h 55 min; focus 3 h 45 min in 4 sessions, the longest 1 h 30
+min of payroll; 1 interruption with 10 min away, 1 switch; payroll 4 pay
 cycles at 30 min each). A colleague in her team, Nils, worked 5 h and logged
 10 units: none of it may appear. The Xvfb test (test_tray_my_weeks_x11.py)
 shows the same windows on a real desktop.
@@ -114,7 +114,7 @@ def test_my_week_shows_last_weeks_own_figures(qtbot, tray):
     facts = w.facts.text()
     assert "Total: <b>3 h 55 min</b>" in facts
     assert f"Longest focus: <b>1 h 30 min</b> of Payroll processing ({monday:%a %d %b})" in facts
-    assert "Average stretch on one function: <b>56 min</b> over 4 stretches" in facts
+    assert "Focus time: <b>3 h 45 min</b> in 4 sessions (15 min or more" in facts
     assert "Interruptions: <b>1</b> (10 min away); 1 switch between functions" in facts
     units = w.units.text()
     assert "Payroll processing: 4 pay cycles completed, <b>30 min</b> each" in units

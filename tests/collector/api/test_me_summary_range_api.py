@@ -8,11 +8,15 @@ Worked by hand. Mina, last week (Berlin time):
 * the Monday before: payroll 20 min (outside the range, must not count).
 
 Own hours: payroll 2.0, scheduling 1.0, timesheet review 0.75, communication
-0.1667; total 3.9167. Work runs 90, 30, 60, 45 min: 4 runs, average 56.25,
-longest 90 (payroll, Monday). Units that name Mina: payroll 4 -> 0.5 h each,
-scheduling 2 -> 0.5 h each; timesheet review has none -> no ratio. Nils (same
-team) works 5 h of payroll on the Monday and has 10 payroll units, and the team
-has 100 payroll units naming nobody: none of it is in Mina's figures.
+0.1667; total 3.9167. Focus sessions (shared/focus.py): payroll 09:00-10:30
+(the 10 min chat is more than 4 min away: it ends there), payroll 10:40-11:10
+(ended by the hour of scheduling), scheduling 11:10-12:10, timesheet review
+45 min: 4 sessions, 225 min = 3.75 h, longest 90 (payroll, Monday).
+
+Units that name Mina: payroll 4 -> 0.5 h each, scheduling 2 -> 0.5 h each;
+timesheet review has none -> no ratio. Nils (same team) works 5 h of payroll
+on the Monday and has 10 payroll units, and the team has 100 payroll units
+naming nobody: none of it is in Mina's figures.
 """
 
 from __future__ import annotations
@@ -80,8 +84,8 @@ def test_own_hours_per_function_and_per_day(week):
 def test_own_focus_and_interruptions(week):
     monday, body = week
     assert body["focus"] == {
-        "runs": 4,
-        "average_minutes": pytest.approx(56.25),
+        "sessions": 4,
+        "hours": pytest.approx(3.75),
         "longest_minutes": pytest.approx(90.0),
         "longest_function": "payroll",
         "longest_day": monday.isoformat(),
@@ -108,4 +112,4 @@ def test_a_range_longer_than_the_reports_allow_is_refused(shared_collector, week
     )
     assert r.status_code == 400 and r.json()["fields"][0]["field"] == "from"
     empty = shared_collector.api("GET", "/me/summary", token).json()
-    assert empty["focus"]["runs"] == 0 and empty["functions"] == [] and empty["days"] == []
+    assert empty["focus"]["sessions"] == 0 and empty["functions"] == [] and empty["days"] == []

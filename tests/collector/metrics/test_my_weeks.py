@@ -15,21 +15,20 @@ def run(day: int, hour: int, minutes: float, category: str) -> Span:
     return Span(start, start + timedelta(minutes=minutes), category)
 
 
-def test_focus_runs_average_and_longest():
+def test_focus_sessions_time_and_longest():
     spans = [
         run(23, 9, 40, "payroll"),
         Span(
             datetime(2026, 11, 23, 9, 40, tzinfo=TZ),
             datetime(2026, 11, 23, 10, 30, tzinfo=TZ),
             "payroll",
-        ),  # adjoins: one run of 90 min
-        run(23, 11, 20, "communication"),  # not a work function
-        run(25, 14, 50, "scheduling"),
-        run(25, 15, 10, "timesheet_review"),  # a switch: its own run
+        ),  # adjoins: one session of 90 min
+        run(23, 11, 20, "communication"),  # 20 min away: the session ended at 10:30
+        run(25, 14, 50, "scheduling"),  # a session of 50 min
+        run(25, 15, 10, "timesheet_review"),  # 10 min: too short for a session
     ]
     f = focus(spans)
-    assert f["runs"] == 3  # 90, 50, 10
-    assert f["average_minutes"] == 50.0
+    assert (f["sessions"], f["hours"]) == (2, (90 + 50) / 60)
     assert (f["longest_minutes"], f["longest_function"], f["longest_day"]) == (
         90.0,
         "payroll",
@@ -37,18 +36,19 @@ def test_focus_runs_average_and_longest():
     )
 
 
-def test_a_gap_longer_than_a_minute_splits_a_run_and_idle_is_not_focus():
+def test_a_short_look_elsewhere_stays_inside_and_idle_is_not_focus():
     a = run(23, 9, 30, "payroll")
-    b = Span(a.end + timedelta(minutes=5), a.end + timedelta(minutes=35), "payroll")
+    chat = Span(a.end, a.end + timedelta(minutes=3), "communication")
+    b = Span(chat.end, chat.end + timedelta(minutes=27), "payroll")
     idle = Span(b.end, b.end + timedelta(hours=2), "payroll", state="idle")
-    f = focus([a, b, idle])
-    assert (f["runs"], f["longest_minutes"]) == (2, 30.0)
+    f = focus([a, chat, b, idle])
+    assert (f["sessions"], f["hours"], f["longest_minutes"]) == (1, 1.0, 60.0)  # 57 of 60 min
 
 
-def test_no_work_runs_means_no_figures_not_zero():
-    assert focus([run(23, 9, 30, "communication")]) == {
-        "runs": 0,
-        "average_minutes": None,
+def test_no_session_means_no_figures():
+    assert focus([run(23, 9, 14, "payroll"), run(23, 10, 30, "communication")]) == {
+        "sessions": 0,
+        "hours": 0.0,
         "longest_minutes": None,
         "longest_function": None,
         "longest_day": None,

@@ -59,5 +59,5 @@ def test_a_persons_range_holds_their_rows_only(store):
             "hours_per_unit": pytest.approx(1.25 / 3),
         }
     ]
-    assert (body["focus"]["runs"], body["focus"]["longest_minutes"]) == (2, pytest.approx(45))
+    assert (body["focus"]["sessions"], body["focus"]["longest_minutes"]) == (2, pytest.approx(45))
     assert body["interruptions"]["count"] == 1
