@@ -115,9 +115,10 @@ def roles(report_pages: tuple[str, ...], admin_pages: tuple[str, ...], group: in
     return (
         Role(
             "You (the employee)",
-            "your own day in the tray, what this computer is waiting to send, and your own "
-            "totals from the collector",
-            ("tray: My day",),
+            "your own day in the tray, what this computer is waiting to send, the items you "
+            "timed, and your own totals, focus and hours per unit from the collector by day, "
+            "week and month",
+            ("tray: My day", "tray: My week", "tray: My month"),
         ),
         Role(
             "Managers",
