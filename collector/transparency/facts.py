@@ -35,6 +35,9 @@ SENT = (
     "the number of key presses and mouse clicks in it",
     "the client you chose in the tray, if any",
     "work you logged yourself (function, units, corrections)",
+    "items you timed in the tray: the work type, start and end, the time worked on it "
+    "(pauses and idle time left out) and whether you completed it; the item's reference "
+    "only as a code made from it with your organisation's key, never the reference itself",
     "your consent decisions",
 )
 
