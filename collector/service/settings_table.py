@@ -10,8 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from shared.catalogue import FUNCTION_IDS
 
@@ -34,11 +35,17 @@ CURRENCY = r"^[A-Z]{3}$"
 HOLIDAYS = r"^(\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*)?$"
 
 
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA names this collector's tz database knows, as the API
+    document lists them (an enum: any other string is refused)."""
+    return tuple(sorted(available_timezones() | {"UTC"}))
+
+
 def _time_zone(value: str) -> str | None:
-    """Why a time-zone name is not one this machine knows, or None."""
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    """Why a time-zone name is not one this machine knows, or None. Looked
+    up in the list, never opened as a path (ZoneInfo takes "Etc/../UTC")."""
+    if value not in time_zone_names():
         return "expected an IANA time zone such as Europe/Berlin or UTC"
     return None
 
@@ -70,6 +77,7 @@ class Setting:
     max_length: int = 64  # for text settings
     blank: bool = False  # for text settings: may be empty
     check: Callable[[str], str | None] | None = None  # for text settings: why not, or None
+    choices: Callable[[], tuple[str, ...]] | None = None  # for text settings: the only values
 
 
 SETTINGS: dict[str, Setting] = {
@@ -104,6 +112,7 @@ SETTINGS: dict[str, Setting] = {
             str,
             help="where days end for due times and the backlog (IANA name)",
             check=_time_zone,
+            choices=time_zone_names,
         ),
         Setting("planning.day_hours", 8.0, float, 1, 24, "scheduled hours in a working day"),
         Setting(
@@ -186,6 +195,8 @@ def parse_value(key: str, value: Any) -> Any:
             why = setting.check(parsed) if setting.check else None
             if why:
                 raise SettingError(key, why)
+    except SettingError:
+        raise  # a pattern or a check said why: keep its words
     except (TypeError, ValueError):
         raise SettingError(key, f"expected {kind.__name__}, got {value!r}") from None
     if setting.minimum is not None and parsed < setting.minimum:
@@ -224,6 +235,8 @@ def json_schema() -> dict[str, Any]:
             prop["maximum"] = s.maximum
         if s.pattern:
             prop["pattern"] = s.pattern
+        if s.choices:
+            prop["enum"] = list(s.choices())
         if s.kind is str:
             prop["maxLength"] = s.max_length
             if not s.blank:
@@ -261,4 +274,6 @@ def json_type_error(key: str, value: Any) -> str | None:
         ok = isinstance(value, str) and (
             setting.pattern is None or re.fullmatch(setting.pattern, value) is not None
         )
+        if ok and setting.choices and value not in setting.choices():
+            return f"expected one of the document's values, got {value!r}"
     return None if ok else f"expected {kind.__name__}, got {value!r}"

@@ -43,9 +43,10 @@ if TYPE_CHECKING:
 
 #: (start, end, utc_offset_min, category) of a person-day's active segments in
 #: order, the day (ISO), min_focus_s, max_away_s -> (interruptions, away
-#: seconds, task switches) of that day.
+#: seconds, task switches, focus seconds, focus sessions) of that day.
 DayCounter = Callable[
-    [list[tuple[float, float, int, str]], str, float, float], tuple[int, float, int]
+    [list[tuple[float, float, int, str]], str, float, float],
+    tuple[int, float, int, float, int],
 ]
 
 

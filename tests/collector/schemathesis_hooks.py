@@ -166,8 +166,29 @@ def _fit_absences(items: list) -> None:
         item["from"], item["to"] = start.isoformat(), end.isoformat()
 
 
+_DAY_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _fit_holidays(settings: dict) -> None:
+    """The document's pattern says YYYY-MM-DD; a day such as 2989-00-35 fits
+    it and is still no calendar day, which the collector rightly refuses."""
+    value = settings.get("planning.holidays")
+    if not isinstance(value, str):
+        return
+
+    def real(m: re.Match) -> str:
+        year, month, day = (int(g) for g in m.groups())
+        return f"{max(year, 1):04d}-{min(max(month, 1), 12):02d}-{min(max(day, 1), 28):02d}"
+
+    settings["planning.holidays"] = _DAY_SHAPE.sub(real, value)
+
+
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
+    if case.operation.path.endswith("/settings") and isinstance(case.body, dict):
+        settings = case.body.get("settings")
+        if isinstance(settings, dict):
+            _fit_holidays(settings)
     if isinstance(case.query, dict):
         _fit_range(case.query)
     if case.operation.path.endswith("/absences") and isinstance(case.body, dict):

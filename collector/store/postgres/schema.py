@@ -398,12 +398,34 @@ def m014_work_items(conn: PgConnection) -> None:
     )
 
 
+def m017_focus(conn: PgConnection) -> None:
+    """SQLite's m017: focus sessions per person-day, history queued for the recount."""
+    conn.run_script(
+        """
+        ALTER TABLE interruption_days ADD COLUMN focus_s DOUBLE PRECISION;
+        ALTER TABLE interruption_days ADD COLUMN focus_sessions INTEGER;
+        INSERT INTO interruption_recount_queue (person_id, team_id, day)
+            SELECT person_id, team_id, day FROM interruption_days ON CONFLICT DO NOTHING;
+        """
+    )
+    queued = conn.execute("SELECT COUNT(*) FROM interruption_recount_queue").fetchone()[0]
+    if queued:
+        from datetime import datetime
+
+        conn.execute(
+            "UPDATE interruption_recount SET total = ?, started_at = ?, finished_at = NULL "
+            "WHERE id = 1",
+            (queued, datetime.now().astimezone().isoformat()),
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[PgConnection], None]]] = [
     ("m001_initial", m001_initial),
     ("m010_person_start_day", m010_person_start_day),
     ("m012_interruption_recount", m012_interruption_recount),
     ("m013_person_weeks", m013_person_weeks),
     ("m014_work_items", m014_work_items),
+    ("m017_focus", m017_focus),
 ]
 
 
