@@ -5,7 +5,8 @@ the day-to-day variation, a plain verdict).
 
 The windows are `days` long (28 by default) and clipped to the data: when
 the teams were tracked for only 20 days before the change, or the change is
-20 days old, both windows are 20 days, so neither side gets more weeks of
+20 days old, both windows are 20 days (a window ending on a weekend is not
+shortened by it: data is looked for up to a week past its edge), so neither side gets more weeks of
 history or of settling in. A day with fewer people tracked than the minimum
 group counts in neither window (it would be a small group of its own), and
 either window below the minimum group suppresses the whole comparison.
@@ -41,16 +42,30 @@ def _change_body(change: dict) -> dict[str, Any]:
     return {k: change[k] for k in keys}
 
 
+#: How far past a window's edge data is looked for: a window that ends on a
+#: weekend or a holiday is not cut short by it, only one past the data's end.
+MARGIN = timedelta(days=7)
+
+
 def windows(
-    change_day: date, days: int, tracked: list[date], today: date
+    change_day: date, days: int, tracked: list[date]
 ) -> tuple[int, tuple[date, date], tuple[date, date]]:
     """(w, before, after): the equal window length the data allows and the two
-    inclusive ranges; w = 0 when either side has no tracked day."""
-    before = [d for d in tracked if change_day - timedelta(days=days) <= d < change_day]
-    after = [d for d in tracked if change_day <= d <= min(today, change_day + timedelta(days - 1))]
+    inclusive ranges; w = 0 when either side has no tracked day.
+
+    `tracked`: the days with data from `days` + MARGIN before the change to
+    `days` + MARGIN after it (not after today)."""
+    full = timedelta(days=days)
+    before = [d for d in tracked if d < change_day]
+    after = [d for d in tracked if d >= change_day]
     w = 0
     if before and after:
-        w = min(days, (change_day - min(before)).days, (max(after) - change_day).days + 1)
+        first, last = min(before), max(after)
+        w_before = days if first <= change_day - full else (change_day - first).days
+        w_after = (
+            days if last >= change_day + full - timedelta(days=1) else (last - change_day).days + 1
+        )
+        w = min(days, w_before, w_after)
     one = timedelta(days=1)
     return (
         w,
@@ -71,12 +86,10 @@ def before_after_report(
     team_ids = change["team_ids"]
     day = date.fromisoformat(change["day"])
     head = {"change": _change_body(change), "days": days}
-    look_lo = (day - timedelta(days=days)).isoformat()
-    look_hi = min(today, day + timedelta(days=days - 1)).isoformat()
+    look_lo = (day - timedelta(days=days) - MARGIN).isoformat()
+    look_hi = min(today, day + timedelta(days=days - 1) + MARGIN).isoformat()
     tracked = store.tracked_days(team_ids, look_lo, look_hi) if look_lo <= look_hi else {}
-    w, (b_lo, b_hi), (a_lo, a_hi) = windows(
-        day, days, [date.fromisoformat(d) for d in tracked], today
-    )
+    w, (b_lo, b_hi), (a_lo, a_hi) = windows(day, days, [date.fromisoformat(d) for d in tracked])
     if w == 0:
         side = "after" if any(d < change["day"] for d in tracked) else "before"
         return {
