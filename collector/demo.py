@@ -288,7 +288,7 @@ def fill(
     store.add_output_units(rows, "demo", "demo")
     store.add_absences(away, "demo")
     store.add_change(
-        changed_on.isoformat(), volumes.CHANGE[3], [team_ids[volumes.CHANGE[1]]], "admin"
+        changed_on.isoformat(), volumes.CHANGE[3], [team_ids[volumes.CHANGE[1]]], "user:admin"
     )
     store.audit("demo", "demo.fill", "", {"people": people, "days": days, "segments": total})
     return {
