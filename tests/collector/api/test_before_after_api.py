@@ -144,6 +144,21 @@ def test_windows_follow_days_and_scope(shared_collector, org):
     assert r.json()["change"]["teams"] == ["other"]
 
 
+def test_a_team_below_the_minimum_group_is_suppressed(shared_collector, org):
+    c = shared_collector
+    c.cli("team", "add", "pair")
+    for name in ("p1", "p2"):
+        token = c.enroll(name, "pair")
+        segs = plan(day_at(D + 2, 9), [("payroll", 60)]) + plan(day_at(D - 2, 9), [("payroll", 60)])
+        assert c.api("POST", "/summaries", token, json=batch(segs)).status_code == 200
+    r = c.api(
+        "POST", "/changes", c.admin_key, json={"day": org["day"], "note": "x", "teams": ["pair"]}
+    )
+    body = c.api("GET", "/reports/before-after", c.admin_key, params={"change": r.json()["id"]})
+    assert body.status_code == 200
+    assert body.json()["suppressed"] is True and "figures" not in body.json()
+
+
 def test_bad_input_names_the_field_and_stores_nothing(shared_collector, org):
     c = shared_collector
     before = c.api("GET", "/changes", c.admin_key).json()["changes"]
