@@ -138,14 +138,20 @@ def before_after_report(
             ),
         }
     ]
+    # Units recorded on a day nobody was tracked (a Saturday's batch) count with no
+    # hours, as the time-per-unit report counts them; a small group's day stays out.
+    unit_days = {
+        k: sorted({*ds, *(d for d, _ in units if s_lo <= d <= s_hi and not tracked.get(d))})
+        for (k, ds), (s_lo, s_hi) in zip(by_side.items(), sides.values(), strict=True)
+    }
     for f in FUNCTION_IDS:
-        if not any(units.get((d, f)) for d in window_of):
+        if not any(units.get((d, f)) for ds in unit_days.values() for d in ds):
             continue
         est = {
             k: ba.ratio_estimate(
                 [hours.get((d, f), 0.0) for d in ds], [units.get((d, f), 0.0) for d in ds]
             )
-            for k, ds in by_side.items()
+            for k, ds in unit_days.items()
         }
         figures.append(
             {
