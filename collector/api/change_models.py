@@ -74,12 +74,14 @@ class Window(Response):
 
 
 class Comparison(Response):
-    metric: Literal["interruptions_per_person_day", "hours_per_unit"]
+    metric: Literal["interruptions_per_person_day", "focus_hours_per_person_day", "hours_per_unit"]
     function: str | None
     name: str
     before: float | None
     after: float | None
-    difference: float | None = Field(description="after - before; lower is better")
+    difference: float | None = Field(
+        description="after - before; lower is better, but for focus hours higher is"
+    )
     low: float | None = Field(description="95% interval of the difference, low end")
     high: float | None
     verdict: Literal["improved", "worse", "no clear change"] | None = Field(
@@ -90,7 +92,7 @@ class Comparison(Response):
 
 
 class Focus(Response):
-    available: bool
+    available: bool = Field(description="false: no active segments kept for a window")
     note: str
 
 
@@ -99,6 +101,7 @@ class DailyPoint(Response):
     window: Literal["before", "after"]
     people: int
     interruptions_per_person: float
+    focus_hours_per_person: float
     hours: float = Field(description="Hours on work functions")
     units: float
 

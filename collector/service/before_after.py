@@ -11,8 +11,10 @@ history or of settling in. A day with fewer people tracked than the minimum
 group counts in neither window (it would be a small group of its own), and
 either window below the minimum group suppresses the whole comparison.
 
-Focus time is not measured by the collector yet (issue 14's focus sessions
-are the agent's), so the report says so rather than showing a zero.
+Focus hours per person-day come from the stored active segments, with the
+tray's own definition of a focus session (shared/focus.py): higher is
+better for them, lower for the rest. When the segments have been removed
+by retention the report says focus is not available rather than show zero.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from collector.metrics import before_after as ba
+from collector.metrics.focus_days import focus_by_day
 from collector.service.changes import visible_change
 from collector.service.report_weeks import group_floor, hidden_group
 from collector.store import Store
@@ -31,10 +34,15 @@ MAX_DAYS = 182
 
 INTERVAL = (
     "95% normal interval from day-to-day variation: difference +- 1.96 x sqrt(SE_before^2 + "
-    "SE_after^2); interruptions per person-day as the mean of daily rates (SE = s / sqrt(n)), "
+    "SE_after^2); interruptions and focus hours per person-day as the mean of daily values "
+    "(SE = s / sqrt(n)), "
     "hours per unit as the ratio of the window's sums (linearised ratio-estimator SE)"
 )
-FOCUS = "Focus time is not measured yet: the agent does not send focus sessions to the collector."
+FOCUS = (
+    "Focus hours per person-day: sessions of at least 15 minutes with at least 75% on one "
+    "work function, ending after more than 4 minutes away (the tray's My day counts the same)."
+)
+NO_FOCUS = "Focus time is not available: no active segments are kept for a window."
 
 
 def _change_body(change: dict) -> dict[str, Any]:
@@ -97,7 +105,7 @@ def before_after_report(
             "window_days": 0,
             "interval": INTERVAL,
             "figures": [],
-            "focus": {"available": False, "note": FOCUS},
+            "focus": {"available": False, "note": NO_FOCUS},
             "daily": [],
             "note": f"No tracked days {side} the change yet: nothing to compare.",
         }
@@ -127,6 +135,12 @@ def before_after_report(
         if r["day"] in shown and r["people"]
     }
     by_side = {k: [d for d, s in window_of.items() if s == k] for k in sides}
+    spans = store.active_spans(team_ids, lo, hi)
+    focus_s = focus_by_day(spans)
+    focus = {d: focus_s.get(d, 0.0) / 3600 / shown[d] for d in shown}
+    # Segments outlive nothing: past retention a window has none, and no focus to show.
+    span_days = {span[1] for span in spans}
+    has_focus = all(any(d in span_days for d in ds) for ds in by_side.values())
     figures = [
         {
             "metric": "interruptions_per_person_day",
@@ -138,6 +152,19 @@ def before_after_report(
             ),
         }
     ]
+    if has_focus:
+        figures.append(
+            {
+                "metric": "focus_hours_per_person_day",
+                "function": None,
+                "name": "Focus hours per person-day",
+                **ba.compare(
+                    ba.mean_estimate([focus[d] for d in by_side["before"]]),
+                    ba.mean_estimate([focus[d] for d in by_side["after"]]),
+                    lower_is_better=False,
+                ),
+            }
+        )
     # Units recorded on a day nobody was tracked (a Saturday's batch) count with no
     # hours, as the time-per-unit report counts them; a small group's day stays out.
     unit_days = {
@@ -167,6 +194,7 @@ def before_after_report(
             "window": window_of[d],
             "people": shown[d],
             "interruptions_per_person": rates.get(d, 0.0),
+            "focus_hours_per_person": focus[d],
             "hours": sum(h for (hd, f), h in hours.items() if hd == d and f in FUNCTION_IDS),
             "units": sum(u for (ud, _), u in units.items() if ud == d),
         }
@@ -189,7 +217,7 @@ def before_after_report(
         },
         "interval": INTERVAL,
         "figures": figures,
-        "focus": {"available": False, "note": FOCUS},
+        "focus": {"available": has_focus, "note": FOCUS if has_focus else NO_FOCUS},
         "daily": daily,
         "note": None,
     }

@@ -296,6 +296,12 @@ class Store(AccessStore):
     ) -> list[str]:
         """Days with output units of `function` recorded."""
 
+    @abstractmethod
+    def active_spans(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> list[tuple[int, str, float, float, str]]:
+        """(person_id, day, start, end, category) of the active segments, ordered."""
+
     # -- Marked changes (before/after) --------------------------------------
     @abstractmethod
     def add_change(self, day: str, note: str, team_ids: list[int], actor: str, ip: str = "") -> int:

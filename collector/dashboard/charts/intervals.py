@@ -2,7 +2,8 @@
 before/after page's chart. Each row is the difference as a share of its
 before value, so figures of different units (interruptions per person-day,
 hours per unit) share one axis; an interval that crosses zero reads at a
-glance as "no clear change"."""
+glance as "no clear change". Which side is better depends on the figure
+(higher focus time is), so the verdict is written in words on every row."""
 
 from __future__ import annotations
 
@@ -67,8 +68,8 @@ def interval_chart(rows: list[IntervalRow], *, title: str, desc: str) -> Markup:
         parts.append(text(x, bottom + 16, f"{frac * span:+.0%}", "middle", 11, MUTED))
     parts.append(line(zero, TOP - 6, zero, bottom, INK, ' stroke-width="1.5"'))
     parts.append(text(zero, bottom + 16, "0", "middle", 11, INK))
-    parts.append(text(LABEL_W, TOP - 12, "lower after (better)", "start", 11, MUTED))
-    parts.append(text(WIDTH - RIGHT, TOP - 12, "higher after (worse)", "end", 11, MUTED))
+    parts.append(text(LABEL_W, TOP - 12, "lower after", "start", 11, MUTED))
+    parts.append(text(WIDTH - RIGHT, TOP - 12, "higher after", "end", 11, MUTED))
     for i, r in enumerate(rows):
         cy = TOP + i * ROW_H + ROW_H / 2
         parts.append(text(LABEL_W - 10, cy + 4, r.label, "end", 12, INK))

@@ -23,9 +23,10 @@ INTRO = (
     "Did a change work? The teams it concerns, in equal windows before and after the day it "
     "took effect (28 days each by default, shortened to the data on both sides alike). Each "
     "figure is after minus before, with a 95% interval from how much it varies from day to "
-    "day: when the whole interval is below zero the change improved it, above zero it got "
-    "worse, and across zero there is no clear change. Admins mark changes under Admin → "
-    "Changes."
+    "day. Hours per unit and interruptions should fall, focus time should rise: when the "
+    "whole interval is on the good side of zero the change improved the figure, on the "
+    "other side it got worse, and across zero there is no clear change. Admins mark "
+    "changes under Admin → Changes."
 )
 COLUMNS = [
     Column("name", "Figure"),
@@ -84,8 +85,8 @@ def _context() -> dict:
         "After against before",
         COLUMNS,
         rows,
-        note="Interruptions per person-day: the mean of the daily rates. Hours per unit: the "
-        "window's hours over its units. Interval: "
+        note="Interruptions and focus hours per person-day: the mean of the daily figures. "
+        "Hours per unit: the window's hours over its units. Interval: "
         + report["interval"]
         + ". A verdict needs at least five days in each window.",
     )
@@ -128,9 +129,10 @@ def _chart(report: dict) -> Chart:
             rows,
             title="Change after the marked day, with 95% intervals",
             desc="One row per figure: the difference after minus before as a share of the "
-            "before value, the bar its 95% interval; left of zero is lower (better).",
+            "before value, the bar its 95% interval, the verdict beside it.",
         ),
-        "The bar is the interval, the mark the difference. Lower is better for every figure.",
+        "The bar is the interval, the mark the difference. Lower is better for hours per unit "
+        "and interruptions, higher for focus time.",
     )
 
 

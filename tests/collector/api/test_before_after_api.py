@@ -123,7 +123,14 @@ def test_before_after_by_hand(shared_collector, org):
     assert pay["low"] == pytest.approx(-0.45 - 1.96 * se_b)
     assert pay["high"] == pytest.approx(-0.45 + 1.96 * se_b)
     assert pay["verdict"] == "improved"
-    assert body["focus"]["available"] is False
+    # Focus: each 30-minute payroll run is a session (the 5-minute chats are more than
+    # 4 minutes away), so 30 (k + 1) minutes a person-day: before 1.5,2,1.5,2,1.5 h
+    # (mean 1.7, s^2 0.075), after 1,0.5,1,0.5,1 (0.8, the same s^2). Higher is better.
+    focus = figures["focus_hours_per_person_day"]
+    assert body["focus"]["available"] is True
+    assert focus["before"] == pytest.approx(1.7) and focus["after"] == pytest.approx(0.8)
+    assert focus["high"] == pytest.approx(-0.9 + 1.96 * math.sqrt(0.015 + 0.015))
+    assert focus["verdict"] == "worse"
     assert [d["window"] for d in body["daily"]] == ["before"] * 5 + ["after"] * 5
 
 

@@ -50,7 +50,8 @@ def test_the_demo_change_reads_as_an_improvement(admin, demo_server):
     assert ts[6] == "improved", ts
     assert float(ts[3]) < 0 and float(ts[5]) < 0  # the whole interval below zero
     assert rows["Interruptions per person-day"][6] in ("no clear change", "improved", "worse")
-    assert "Focus time is not measured yet" in page.inner_text("main")
+    assert rows["Focus hours per person-day"][6] in ("no clear change", "improved", "worse")
+    assert "Focus hours per person-day: sessions of at least 15 minutes" in page.inner_text("main")
     assert admin.errors == [], admin.errors
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-before-after.png"), full_page=True)

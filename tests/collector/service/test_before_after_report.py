@@ -62,3 +62,7 @@ def test_units_on_an_untracked_day_count_with_no_hours(store):
     # Interruptions count tracked days only: two after the change.
     assert (body["before"]["days"], body["after"]["days"]) == (3, 2)
     assert math.isfinite(pay["low"])
+    # An hour of payroll a person-day is one focus session: 1 h a person-day on both sides.
+    focus = next(f for f in body["figures"] if f["metric"] == "focus_hours_per_person_day")
+    assert focus["before"] == pytest.approx(1.0) and focus["after"] == pytest.approx(1.0)
+    assert [d["focus_hours_per_person"] for d in body["daily"]] == pytest.approx([1.0] * 5)

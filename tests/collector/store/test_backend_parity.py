@@ -139,6 +139,7 @@ def everything(store: Store, person_id: int) -> dict:
     }
     out["recount_backlog"] = store.recount_backlog()
     out["changes"] = store.changes()
+    out["active_spans"] = store.active_spans(teams[:1], mid, end)
     return plain(out)
 
 
