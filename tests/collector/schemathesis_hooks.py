@@ -13,6 +13,8 @@ the rest:
   collector's date are refused, so a valid date of any year is moved into
   the past (same month and day, a past year), in JSON items (the API's and
   the employee's own log) and in CSV bodies, sent as str or bytes;
+* a marked change: its teams are stored names (generated ones become
+  'ops') and its day at most a year ahead (a valid day moves into the past);
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
   moved to the last three hours (500 fit), keeping their number and states.
@@ -183,12 +185,25 @@ def _fit_holidays(settings: dict) -> None:
     settings["planning.holidays"] = _DAY_SHAPE.sub(real, value)
 
 
+def _fit_change(body: dict) -> None:
+    """A change names stored teams ('ops' is the fuzz collector's) and is at most a
+    year ahead: a valid day of any year is moved into the past."""
+    teams = body.get("teams")
+    if isinstance(teams, list) and teams and all(isinstance(t, str) for t in teams):
+        body["teams"] = ["ops"]
+    day = _day(body.get("day"))
+    if day is not None:
+        body["day"] = _past(day).isoformat()
+
+
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
     if case.operation.path.endswith("/settings") and isinstance(case.body, dict):
         settings = case.body.get("settings")
         if isinstance(settings, dict):
             _fit_holidays(settings)
+    if case.operation.path.endswith("/changes") and isinstance(case.body, dict):
+        _fit_change(case.body)
     if isinstance(case.query, dict):
         _fit_range(case.query)
     if case.operation.path.endswith("/absences") and isinstance(case.body, dict):

@@ -349,6 +349,29 @@ def m014_work_items(db: Database) -> None:
 
 
 @migrations()
+def m016_changes(db: Database) -> None:
+    """Changes an admin marks (a new rule pack, a process change, a training)
+    with the day they took effect and the teams they concern, for the
+    before/after comparison (issue 14). m015 is the routines work's."""
+    db.executescript(
+        """
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            note TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        );
+        CREATE TABLE change_teams (
+            change_id INTEGER NOT NULL REFERENCES changes(id),
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            PRIMARY KEY (change_id, team_id)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
 def m017_focus(db: Database) -> None:
     """Focus sessions per person-day (shared/focus.py), beside the interruption
     counts the same recount makes (interruptions.py). NULL until counted: the
