@@ -52,6 +52,7 @@ TABLES = [
     "work_types",
     "work_items",
     "work_item_timings",
+    "alert_deliveries",
 ]
 
 #: Results whose ORDER BY leaves ties (several rows of one week, or of one
