@@ -139,7 +139,11 @@ def run_round(
         return result
     settings = store.settings()
     smtp, hook = _Channel("the SMTP relay"), _Channel("the webhook")
-    managers = [u for u in store.mail_recipients() if u["role"] == "manager"]
+    mail_on = smtp_ready(settings)
+    if not mail_on and not settings["alerts.webhook_url"]:
+        result.notes.append("neither alerts.smtp_host nor alerts.webhook_url is set")
+        return result
+    managers = [u for u in store.mail_recipients() if u["role"] == "manager"] if mail_on else []
     wanted = {i for u in managers for i in u["team_ids"]}
     teams = store.teams()
     weeks: dict[int, TeamWeek] = {}
@@ -150,11 +154,10 @@ def run_round(
             weeks[team["id"]] = team_week(store, team, week)
     for tw in weeks.values():
         result.alerts += tw.alerts
-    mail_on = smtp_ready(settings)
-    if not mail_on and managers:
+    if not mail_on:
         result.notes.append("no SMTP host set (alerts.smtp_host): no e-mail sent")
     # Alerts by e-mail: each manager one mail with the alerts of their teams not yet sent.
-    for user in managers if mail_on else []:
+    for user in managers:
         alerts = {a.key: a for i in user["team_ids"] if i in weeks for a in weeks[i].alerts}
         if alerts and _deliver(
             store,
@@ -185,7 +188,7 @@ def run_round(
         ):
             result.webhooks += 1
     # The digests.
-    for user in managers if mail_on else []:
+    for user in managers:
         mine = [weeks[i] for i in sorted(user["team_ids"], key=_team_order(teams)) if i in weeks]
         if not mine:
             continue
