@@ -58,6 +58,9 @@ def holidays(values: dict[str, Any]) -> set[date]:
     return {date.fromisoformat(p) for p in values["planning.holidays"].split(",") if p}
 
 
+#: The shape of an IANA zone name (UTC, Europe/Berlin, America/Argentina/Buenos_Aires,
+#: Etc/GMT+5), so the API document does not offer "0"; `_time_zone` checks it exists.
+TIMEZONE = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
 HOST = r"^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$"
 EMAIL = r"^[^@\s<>,;]+@[^@\s<>,;]+$"
 URL = r"^https?://[^\s]+$"
@@ -111,6 +114,7 @@ SETTINGS: dict[str, Setting] = {
             "UTC",
             str,
             help="where days end for due times and the backlog (IANA name)",
+            pattern=TIMEZONE,
             check=_time_zone,
         ),
         Setting("planning.day_hours", 8.0, float, 1, 24, "scheduled hours in a working day"),

@@ -15,7 +15,10 @@ the rest:
   the employee's own log) and in CSV bodies, sent as str or bytes;
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
-  moved to the last three hours (500 fit), keeping their number and states.
+  moved to the last three hours (500 fit), keeping their number and states;
+* settings: `org.timezone` names a zone this machine's tz database has and
+  `planning.holidays` real calendar days, which a pattern cannot list, so a
+  well-shaped name or date that is not one becomes UTC or no holiday.
 
 Only values that are valid on their own are touched, so a negative case
 keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.
@@ -166,8 +169,28 @@ def _fit_absences(items: list) -> None:
         item["from"], item["to"] = start.isoformat(), end.isoformat()
 
 
+def _fit_settings(settings: dict) -> None:
+    from zoneinfo import ZoneInfo
+
+    from collector.service.settings_table import HOLIDAYS, TIMEZONE
+
+    zone = settings.get("org.timezone")
+    if isinstance(zone, str) and re.fullmatch(TIMEZONE, zone.strip()):
+        try:
+            ZoneInfo(zone.strip())
+        except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            settings["org.timezone"] = "UTC"
+    days = settings.get("planning.holidays")
+    well_shaped = isinstance(days, str) and re.fullmatch(HOLIDAYS, days.strip())
+    if well_shaped and any(_any_day(d) is None for d in filter(None, days.strip().split(","))):
+        settings["planning.holidays"] = ""
+
+
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
+    changes = case.body.get("settings") if isinstance(case.body, dict) else None
+    if case.operation.path.endswith("/settings") and isinstance(changes, dict):
+        _fit_settings(changes)
     if isinstance(case.query, dict):
         _fit_range(case.query)
     if case.operation.path.endswith("/absences") and isinstance(case.body, dict):
