@@ -84,6 +84,8 @@ def purge_once(url: str) -> dict[str, int]:
         # Sessions that ended or expired over a day ago are of no use to
         # anyone (the audit log keeps sign-ins and sign-outs).
         counts["sessions"] = store.purge_sessions()
+        # The sent-log of digests and alerts: a round sends only the last full week.
+        counts["alert_deliveries"] = store.purge_deliveries(cutoff)
         if any(counts.values()):
             store.audit("system", "retention.purge", cutoff.date().isoformat(), counts)
         return counts

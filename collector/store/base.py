@@ -230,6 +230,9 @@ class Store(AccessStore):
     def finish_delivery(self, key: str, recipient: str, sent: bool) -> None: ...
 
     @abstractmethod
+    def purge_deliveries(self, before: datetime) -> int: ...
+
+    @abstractmethod
     def deliveries(self, limit: int = 500) -> list[dict]: ...
 
     # -- Ingest and retention ----------------------------------------------

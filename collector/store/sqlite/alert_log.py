@@ -51,6 +51,16 @@ class AlertLogMixin:
                     (key, recipient),
                 )
 
+    def purge_deliveries(self: Store, before: datetime) -> int:
+        """Forget deliveries claimed before `before`: a round only ever sends the last
+        full week, so an older row can never stop a second send."""
+        with self.write() as c:
+            cur = c.execute(
+                "DELETE FROM alert_deliveries WHERE claimed_at < ?",
+                (before.astimezone(UTC).isoformat(timespec="seconds"),),
+            )
+        return cur.rowcount
+
     def deliveries(self: Store, limit: int = 500) -> list[dict]:
         rows = self.all(
             """SELECT key, recipient, kind, team, period, claimed_at, sent_at

@@ -47,3 +47,17 @@ def test_mail_recipients_are_open_accounts_with_an_address_and_their_teams(store
     assert store.set_user_email(one, "new@example.com") is False
     assert store.set_user_email(boss, "") is True
     assert [u["email"] for u in store.mail_recipients()] == ["new@example.com"]
+
+
+def test_the_retention_purge_forgets_old_deliveries_only(store):
+    from datetime import UTC, datetime, timedelta
+
+    store.claim_delivery("digest|user:1|2026-W01", "a@example.com", "digest", "ops", "2026-W01")
+    store.claim_delivery("digest|user:1|2026-W48", "a@example.com", "digest", "ops", "2026-W48")
+    with store.write() as c:
+        c.execute(
+            "UPDATE alert_deliveries SET claimed_at = '2026-01-06T07:00:00+00:00' "
+            "WHERE period = '2026-W01'"
+        )
+    assert store.purge_deliveries(datetime.now(UTC) - timedelta(days=7)) == 1
+    assert [d["period"] for d in store.deliveries()] == ["2026-W48"]
