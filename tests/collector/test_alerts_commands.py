@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tests.collector.batches import batch, plan
-from tests.fixtures.collector_server import _make, run_cli
+from tests.fixtures.collector_server import CollectorServer, _make, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -48,9 +48,20 @@ def _add_user(c, name: str, role: str, teams: list[str], email: str) -> None:
     c.cli(*args, stdin=PASSWORD + "\n")
 
 
-@pytest.fixture(scope="module")
-def org(tmp_path_factory):
-    c = _make(tmp_path_factory.mktemp("alerts"))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def org(request, tmp_path_factory):
+    """The organisation above, on each backend."""
+    tmp = tmp_path_factory.mktemp("alerts")
+    if request.param == "sqlite":
+        c = _make(tmp)
+        drop = None
+    else:
+        server = request.getfixturevalue("postgres_server")
+        name = server.new_database()
+        c = CollectorServer(server.url(name), tmp / "collector.log")  # type: ignore[arg-type]
+        c.cli("team", "add", "ops")
+        c.admin_key = c.cli("apikey", "create", "--role", "admin").strip()
+        drop = (server, name)
     c.start()
     c.cli("settings", "set", "privacy.min_group_size=3")
     for team in ("west", "solo"):
@@ -77,6 +88,11 @@ def org(tmp_path_factory):
     _add_user(c, "boss", "admin", [], "boss@example.com")
     yield c
     c.stop()
+    if drop:
+        from collector.store.postgres.pool import close_pools
+
+        close_pools(drop[0].url(drop[1]))
+        drop[0].drop_database(drop[1])
 
 
 def send(c, *args: str, ok: bool = True):
