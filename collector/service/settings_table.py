@@ -65,6 +65,16 @@ def holidays(values: dict[str, Any]) -> set[date]:
     return {date.fromisoformat(p) for p in values["planning.holidays"].split(",") if p}
 
 
+#: The shape of an IANA zone name (UTC, Europe/Berlin, America/Argentina/Buenos_Aires,
+#: Etc/GMT+5), so the API document does not offer "0"; `_time_zone` checks it exists.
+TIMEZONE = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
+HOST = r"^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$"
+EMAIL = r"^[^@\s<>,;]+@[^@\s<>,;]+$"
+URL = r"^https?://[^\s]+$"
+#: A URL or nothing (the setting is off).
+URL_OR_NONE = r"^$|^https?://[^\s]+$"
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -78,6 +88,7 @@ class Setting:
     blank: bool = False  # for text settings: may be empty
     check: Callable[[str], str | None] | None = None  # for text settings: why not, or None
     choices: Callable[[], tuple[str, ...]] | None = None  # for text settings: the only values
+    secret: bool = False  # shown as "(set)" by `settings show` and the API
 
 
 SETTINGS: dict[str, Setting] = {
@@ -111,6 +122,7 @@ SETTINGS: dict[str, Setting] = {
             "UTC",
             str,
             help="where days end for due times and the backlog (IANA name)",
+            pattern=TIMEZONE,
             check=_time_zone,
             choices=time_zone_names,
         ),
@@ -133,6 +145,59 @@ SETTINGS: dict[str, Setting] = {
             max_length=1100,
             blank=True,
             check=_holiday_dates,
+        ),
+        Setting(
+            "alerts.smtp_host",
+            "",
+            str,
+            help="SMTP relay for digests and alerts (empty: no e-mail)",
+            pattern=HOST,
+            blank=True,
+            max_length=253,
+        ),
+        Setting("alerts.smtp_port", 25, int, 1, 65535, "SMTP port (587 with STARTTLS)"),
+        Setting("alerts.smtp_starttls", False, bool, help="upgrade the SMTP session with TLS"),
+        Setting(
+            "alerts.smtp_user",
+            "",
+            str,
+            help="SMTP login (empty: none)",
+            blank=True,
+            max_length=254,
+        ),
+        Setting(
+            "alerts.smtp_password",
+            "",
+            str,
+            help="SMTP password",
+            blank=True,
+            max_length=254,
+            secret=True,
+        ),
+        Setting(
+            "alerts.from",
+            "backlight@localhost",
+            str,
+            help="the From address of digests and alerts",
+            pattern=EMAIL,
+            max_length=254,
+        ),
+        Setting(
+            "alerts.webhook_url",
+            "",
+            str,
+            help="a URL that receives each alert as JSON (empty: none)",
+            pattern=URL_OR_NONE,
+            blank=True,
+            max_length=2000,
+        ),
+        Setting(
+            "alerts.dashboard_url",
+            "http://127.0.0.1:8000",
+            str,
+            help="the dashboard's address as managers reach it, for the links in mail",
+            pattern=URL,
+            max_length=2000,
         ),
         *(
             Setting(
@@ -216,6 +281,14 @@ def check_consistency(values: dict[str, Any]) -> None:
         raise SettingConflict(
             "interruptions.recovery_min_s", "must not exceed interruptions.recovery_max_s"
         )
+
+
+def masked(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as shown or logged: a secret (the SMTP password) as "(set)" or ""."""
+    return {
+        k: ("(set)" if v else "") if k in SETTINGS and SETTINGS[k].secret else v
+        for k, v in values.items()
+    }
 
 
 def defaults() -> dict[str, Any]:

@@ -221,6 +221,21 @@ class Store(AccessStore):
     @abstractmethod
     def audit_count(self) -> int: ...
 
+    # -- Digest and alert deliveries (the sent-log) -------------------------
+    @abstractmethod
+    def claim_delivery(
+        self, key: str, recipient: str, kind: str, team: str, period: str
+    ) -> bool: ...
+
+    @abstractmethod
+    def finish_delivery(self, key: str, recipient: str, sent: bool) -> None: ...
+
+    @abstractmethod
+    def purge_deliveries(self, before: datetime) -> int: ...
+
+    @abstractmethod
+    def deliveries(self, limit: int = 500) -> list[dict]: ...
+
     # -- Ingest and retention ----------------------------------------------
     @abstractmethod
     def ingest(

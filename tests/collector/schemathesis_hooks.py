@@ -17,7 +17,10 @@ the rest:
   'ops') and its day at most a year ahead (a valid day moves into the past);
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
-  moved to the last three hours (500 fit), keeping their number and states.
+  moved to the last three hours (500 fit), keeping their number and states;
+* settings: `org.timezone` names a zone this machine's tz database has and
+  `planning.holidays` real calendar days, which a pattern cannot list, so a
+  well-shaped name or date that is not one becomes UTC or no holiday.
 
 Only values that are valid on their own are touched, so a negative case
 keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.

@@ -398,6 +398,23 @@ def m014_work_items(conn: PgConnection) -> None:
     )
 
 
+def m015_alerts(conn: PgConnection) -> None:
+    """SQLite's m015: users' e-mail and the sent-log of digests and alerts."""
+    conn.run_script(
+        _byte_order(
+            """
+            ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+            CREATE TABLE alert_deliveries (
+                key TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                team TEXT NOT NULL DEFAULT '',
+                period TEXT NOT NULL,
+                claimed_at TEXT NOT NULL,
+                sent_at TEXT,
+                PRIMARY KEY (key, recipient)
+
+
 def m016_changes(conn: PgConnection) -> None:
     """SQLite's m016: changes an admin marks, and the teams each concerns."""
     conn.run_script(
@@ -447,6 +464,7 @@ MIGRATIONS: list[tuple[str, Callable[[PgConnection], None]]] = [
     ("m012_interruption_recount", m012_interruption_recount),
     ("m013_person_weeks", m013_person_weeks),
     ("m014_work_items", m014_work_items),
+    ("m015_alerts", m015_alerts),
     ("m016_changes", m016_changes),
     ("m017_focus", m017_focus),
 ]

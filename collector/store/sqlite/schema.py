@@ -349,6 +349,34 @@ def m014_work_items(db: Database) -> None:
 
 
 @migrations()
+def m015_alerts(db: Database) -> None:
+    """The weekly digest and the alerts (docs/design.md §4 "Digest and alerts").
+
+    * ``users.email``: where a manager's digest and alerts go (empty: none).
+    * ``alert_deliveries``: one row per message and recipient, claimed before
+      it is sent and stamped when it was, so nothing goes out twice whatever
+      process or command sends; a send that failed removes its claim and is
+      tried again on the next round. ``recipient`` is an address or "webhook".
+    It runs after m014 (deferred work) and before m016.
+    """
+    db.executescript(
+        """
+        ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+        CREATE TABLE alert_deliveries (
+            key TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            team TEXT NOT NULL DEFAULT '',
+            period TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            sent_at TEXT,
+            PRIMARY KEY (key, recipient)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
 def m016_changes(db: Database) -> None:
     """Changes an admin marks (a new rule pack, a process change, a training)
     with the day they took effect and the teams they concern, for the

@@ -54,6 +54,7 @@ TABLES = [
     "work_item_timings",
     "changes",
     "change_teams",
+    "alert_deliveries",
 ]
 
 #: Results whose ORDER BY leaves ties (several rows of one week, or of one
