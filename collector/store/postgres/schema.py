@@ -413,6 +413,10 @@ def m015_alerts(conn: PgConnection) -> None:
                 claimed_at TEXT NOT NULL,
                 sent_at TEXT,
                 PRIMARY KEY (key, recipient)
+            );
+            """
+        )
+    )
 
 
 def m016_changes(conn: PgConnection) -> None:
