@@ -19,6 +19,7 @@ import click
 
 from collector import jobs
 from collector.access_commands import apikey, token, user
+from collector.alerts_commands import alerts
 from collector.backup_commands import backup_command, restore_command
 from collector.cli_database import choose, command_line, creatable, existing, open_creating
 from collector.cli_errors import OperatorGroup
@@ -348,7 +349,7 @@ def units_export(db_path: str | None, start: datetime, end: datetime) -> None:
     click.echo(body, nl=False)
 
 
-for _group in (user, token, apikey, person, settings, backup_command, restore_command):
+for _group in (user, token, apikey, person, settings, alerts, backup_command, restore_command):
     main.add_command(_group)
 
 

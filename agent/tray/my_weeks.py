@@ -257,18 +257,20 @@ def facts_text(body: dict) -> str:
     rows = [f"Total: <b>{_d(float(body.get('total_hours') or 0) * 3600)}</b>"]
     f = body.get("focus") or {}
     if f.get("sessions"):
-        day = date.fromisoformat(str(f["longest_day"])).strftime("%a %d %b")
         rows.append(
             f"Focus time: <b>{_d(float(f['hours']) * 3600)}</b> in "
             f"{_count(int(f['sessions']), 'session', 'sessions')} "
             "(15 min or more, mostly on one function)"
         )
-        rows.append(
-            f"Longest focus: <b>{_d(float(f['longest_minutes']) * 60)}</b> of "
-            f"{html.escape(label(f['longest_function']))} ({day})"
-        )
     else:
         rows.append("Focus time: none (a session is 15 min or more, mostly on one function)")
+    longest = body.get("longest_focus")
+    if longest:
+        day = date.fromisoformat(str(longest["day"])).strftime("%a %d %b")
+        rows.append(
+            f"Longest focus: <b>{_d(float(longest['minutes']) * 60)}</b> of "
+            f"{html.escape(label(longest['function']))} ({day})"
+        )
     i = body.get("interruptions") or {}
     rows.append(
         f"Interruptions: <b>{int(i.get('count') or 0)}</b>"

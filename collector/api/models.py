@@ -227,13 +227,18 @@ class MyFunction(Response):
 
 
 class MyFocus(Response):
-    """Focus sessions (shared/focus.py: 15 min or more, mostly on one work function)."""
+    """The employee's own focus sessions (15 min or more, 75% on one function)."""
 
-    sessions: int
     hours: float
-    longest_minutes: float | None
-    longest_function: str | None
-    longest_day: date | None
+    sessions: int
+
+
+class MyLongestFocus(Response):
+    """The range's longest focus session (shared/focus.py)."""
+
+    minutes: float
+    function: str
+    day: date
 
 
 class MySummary(Response):
@@ -247,6 +252,7 @@ class MySummary(Response):
     days: list[MyDayHours]
     functions: list[MyFunction]
     focus: MyFocus
+    longest_focus: MyLongestFocus | None
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
 

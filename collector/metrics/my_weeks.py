@@ -4,11 +4,11 @@ unit, for ``GET /me/summary`` and the tray's My week and My month.
 These are one person's figures shown to that person only, so no group minimum
 applies; nothing here sees anyone else's data.
 
-**Focus** is the product's one definition (``shared.focus``, as in My day):
-sessions of 15 minutes or more, mostly on one work
-function. The body gives the focus time, the number of sessions and the
-longest one (seed 001: "each function gets focused attention rather than
-fragmented time").
+**Focus** is the product's one definition (``shared.focus``): the focus time
+and sessions come with the person's totals (``person_summary``, counted per
+day when the day settles); here only the range's longest session is found,
+which needs the spans (seed 001: "each function gets focused attention rather
+than fragmented time").
 
 **Hours per unit** is the person's own hours on a function over the units that
 name them for it; with no such units it is None, never zero.
@@ -22,7 +22,7 @@ from typing import Any
 
 from collector.metrics.interruptions import Span
 from shared.catalogue import FUNCTION_IDS
-from shared.focus import focus_seconds, focus_sessions
+from shared.focus import focus_sessions
 
 
 def spans_from_rows(rows: Iterable[tuple[float, float, int, str]]) -> list[Span]:
@@ -37,24 +37,16 @@ def spans_from_rows(rows: Iterable[tuple[float, float, int, str]]) -> list[Span]
     return out
 
 
-def focus(spans: Iterable[Span]) -> dict[str, Any]:
-    """{sessions, hours, longest_minutes, longest_function, longest_day}."""
+def longest_focus(spans: Iterable[Span]) -> dict[str, Any] | None:
+    """{minutes, function, day} of the longest focus session; None without one."""
     found = focus_sessions((s.start, s.end, s.category) for s in spans if s.state == "active")
     if not found:
-        return {
-            "sessions": 0,
-            "hours": 0.0,
-            "longest_minutes": None,
-            "longest_function": None,
-            "longest_day": None,
-        }
+        return None
     longest = max(found, key=lambda f: f.seconds)  # the first of equals
     return {
-        "sessions": len(found),
-        "hours": focus_seconds(found) / 3600,
-        "longest_minutes": longest.seconds / 60,
-        "longest_function": longest.function,
-        "longest_day": longest.start.date(),
+        "minutes": longest.seconds / 60,
+        "function": longest.function,
+        "day": longest.start.date(),
     }
 
 

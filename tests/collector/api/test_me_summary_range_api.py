@@ -83,12 +83,11 @@ def test_own_hours_per_function_and_per_day(week):
 
 def test_own_focus_and_interruptions(week):
     monday, body = week
-    assert body["focus"] == {
-        "sessions": 4,
-        "hours": pytest.approx(3.75),
-        "longest_minutes": pytest.approx(90.0),
-        "longest_function": "payroll",
-        "longest_day": monday.isoformat(),
+    assert body["focus"] == {"hours": pytest.approx(3.75), "sessions": 4}
+    assert body["longest_focus"] == {
+        "minutes": pytest.approx(90.0),
+        "function": "payroll",
+        "day": monday.isoformat(),
     }
     assert body["interruptions"]["count"] == 1
     assert body["interruptions"]["away_minutes"] == pytest.approx(10.0)
@@ -112,4 +111,9 @@ def test_a_range_longer_than_the_reports_allow_is_refused(shared_collector, week
     )
     assert r.status_code == 400 and r.json()["fields"][0]["field"] == "from"
     empty = shared_collector.api("GET", "/me/summary", token).json()
-    assert empty["focus"]["sessions"] == 0 and empty["functions"] == [] and empty["days"] == []
+    assert (
+        empty["focus"]["sessions"] == 0
+        and empty["longest_focus"] is None
+        and empty["functions"] == []
+        and empty["days"] == []
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from collector.metrics.interruptions import Span
-from collector.metrics.my_weeks import focus, per_function, spans_from_rows
+from collector.metrics.my_weeks import longest_focus, per_function, spans_from_rows
 
 TZ = timezone(timedelta(hours=1))
 
@@ -15,7 +15,7 @@ def run(day: int, hour: int, minutes: float, category: str) -> Span:
     return Span(start, start + timedelta(minutes=minutes), category)
 
 
-def test_focus_sessions_time_and_longest():
+def test_the_longest_focus_session():
     spans = [
         run(23, 9, 40, "payroll"),
         Span(
@@ -27,13 +27,16 @@ def test_focus_sessions_time_and_longest():
         run(25, 14, 50, "scheduling"),  # a session of 50 min
         run(25, 15, 10, "timesheet_review"),  # 10 min: too short for a session
     ]
-    f = focus(spans)
-    assert (f["sessions"], f["hours"]) == (2, (90 + 50) / 60)
-    assert (f["longest_minutes"], f["longest_function"], f["longest_day"]) == (
-        90.0,
-        "payroll",
-        date(2026, 11, 23),
-    )
+    assert longest_focus(spans) == {
+        "minutes": 90.0,
+        "function": "payroll",
+        "day": date(2026, 11, 23),
+    }
+    assert longest_focus(spans[3:]) == {
+        "minutes": 50.0,
+        "function": "scheduling",
+        "day": date(2026, 11, 25),
+    }
 
 
 def test_a_short_look_elsewhere_stays_inside_and_idle_is_not_focus():
@@ -41,18 +44,11 @@ def test_a_short_look_elsewhere_stays_inside_and_idle_is_not_focus():
     chat = Span(a.end, a.end + timedelta(minutes=3), "communication")
     b = Span(chat.end, chat.end + timedelta(minutes=27), "payroll")
     idle = Span(b.end, b.end + timedelta(hours=2), "payroll", state="idle")
-    f = focus([a, chat, b, idle])
-    assert (f["sessions"], f["hours"], f["longest_minutes"]) == (1, 1.0, 60.0)  # 57 of 60 min
+    assert longest_focus([a, chat, b, idle])["minutes"] == 60.0  # 57 of 60 min on payroll
 
 
-def test_no_session_means_no_figures():
-    assert focus([run(23, 9, 14, "payroll"), run(23, 10, 30, "communication")]) == {
-        "sessions": 0,
-        "hours": 0.0,
-        "longest_minutes": None,
-        "longest_function": None,
-        "longest_day": None,
-    }
+def test_no_session_means_no_longest():
+    assert longest_focus([run(23, 9, 14, "payroll"), run(23, 10, 30, "communication")]) is None
 
 
 def test_hours_per_unit_needs_units_that_name_the_person():

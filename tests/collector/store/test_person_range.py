@@ -59,5 +59,6 @@ def test_a_persons_range_holds_their_rows_only(store):
             "hours_per_unit": pytest.approx(1.25 / 3),
         }
     ]
-    assert (body["focus"]["sessions"], body["focus"]["longest_minutes"]) == (2, pytest.approx(45))
+    assert body["focus"] == {"hours": pytest.approx(75 / 60), "sessions": 2}
+    assert body["longest_focus"]["minutes"] == pytest.approx(45)
     assert body["interruptions"]["count"] == 1
