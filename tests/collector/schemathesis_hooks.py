@@ -15,7 +15,9 @@ the rest:
   the employee's own log) and in CSV bodies, sent as str or bytes;
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
-  moved to the last three hours (500 fit), keeping their number and states;
+  moved to the last three hours (500 fit), keeping their number and states,
+  and its timed work items end an hour ago, started at least their
+  active_seconds before;
 * work types and items: PUT /work-types gets exactly one SLA a type, unique
   keys and keeps the type FUZZ_TYPE (work items name it), and posted items
   name it and the team `ops`, carry a fresh id each (the same id twice in
@@ -216,6 +218,19 @@ def _fit_work_items(items: list) -> None:
             item["completed_at"] = (received + timedelta(hours=1)).isoformat()
 
 
+def _fit_timed(items: list) -> None:
+    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    for item in items:
+        if not (
+            isinstance(item, dict) and _aware(item.get("started")) and _aware(item.get("ended"))
+        ):
+            continue
+        active = item.get("active_seconds")
+        span = active if isinstance(active, int) and not isinstance(active, bool) else 3600
+        item["ended"] = ended.isoformat()
+        item["started"] = (ended - timedelta(seconds=max(span, 0))).isoformat()
+
+
 def _fit_work(case) -> None:
     path, body, query = case.operation.path, case.body, case.query
     if (
@@ -254,3 +269,5 @@ def before_call(ctx, case, kwargs):
         segments = case.body.get("segments")
         if isinstance(segments, list):
             _fit_segments(segments)
+        if isinstance(case.body.get("work_items"), list):
+            _fit_timed(case.body["work_items"])

@@ -29,6 +29,13 @@ def _item(row: Any) -> dict[str, Any]:
     return out
 
 
+#: One timing of the tray's; ingest stores a batch's with this too (ingest.py).
+INSERT_TIMING = """INSERT INTO work_item_timings (device_id, batch_id, person_id, team_id, type,
+           ref, started, ended, active_s, outcome)
+       VALUES (:device_id, :batch_id, :person_id, :team_id, :type, :ref, :started,
+               :ended, :active_s, :outcome)"""
+
+
 class WorkItemsMixin:
     def work_item_salt(self: Store) -> str:
         """The organisation's salt for item references (made by migration m014)."""
@@ -141,13 +148,7 @@ class WorkItemsMixin:
 
     def add_work_item_timings(self: Store, rows: list[dict[str, Any]]) -> int:
         with self.write() as c:
-            c.executemany(
-                """INSERT INTO work_item_timings (device_id, batch_id, person_id, team_id, type,
-                       ref, started, ended, active_s, outcome)
-                   VALUES (:device_id, :batch_id, :person_id, :team_id, :type, :ref, :started,
-                           :ended, :active_s, :outcome)""",
-                rows,
-            )
+            c.executemany(INSERT_TIMING, rows)
         return len(rows)
 
     def work_item_timings(
