@@ -53,6 +53,7 @@ class BacklogQuery(Query):
 class AgeCount(Response):
     age_days: int
     count: int
+    breached: int = Field(description="Of these, items past their due time")
 
 
 class BacklogDay(Response):

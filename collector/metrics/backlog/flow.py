@@ -77,7 +77,14 @@ def health_index(items: Iterable[Item], as_of: float) -> float | None:
 
 def aging(items: Iterable[Item], day: date, cal: BusinessCalendar) -> list[dict[str, int]]:
     """The backlog open at the end of `day` by whole calendar days since its
-    receipt's day (received that day: 0), oldest last; ages with no item are left out."""
+    receipt's day (received that day: 0), oldest last, with how many of each
+    age are past due (the chart splits each column at the SLA); ages with no
+    item are left out."""
     end = cal.day_end(day)
-    ages = Counter((day - cal.local_date(i.received_at)).days for i in open_items(items, end))
-    return [{"age_days": age, "count": n} for age, n in sorted(ages.items())]
+    ages: Counter[int] = Counter()
+    late: Counter[int] = Counter()
+    for i in open_items(items, end):
+        age = (day - cal.local_date(i.received_at)).days
+        ages[age] += 1
+        late[age] += i.due_at <= end
+    return [{"age_days": age, "count": n, "breached": late[age]} for age, n in sorted(ages.items())]

@@ -133,9 +133,9 @@ def test_the_backlog_report_worked_by_hand(collector):
     assert queries["breached"] == 2  # Q-1 (due Mon) and Q-4 (due at the end of Wed)
     assert queries["backlog_health_index"] == pytest.approx(1 / 3)
     assert queries["aging"] == [
-        {"age_days": 0, "count": 1},
-        {"age_days": 1, "count": 1},
-        {"age_days": 5, "count": 1},
+        {"age_days": 0, "count": 1, "breached": 0},
+        {"age_days": 1, "count": 1, "breached": 1},
+        {"age_days": 5, "count": 1, "breached": 1},
     ]
     # Wednesday's arrival + Q-1, Q-3 and Q-4, open at its start and due by its end.
     assert queries["required_completions"] == 4
