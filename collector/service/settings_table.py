@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from shared.catalogue import FUNCTION_IDS
 
@@ -43,6 +43,11 @@ def _time_zone(value: str) -> str | None:
     return None
 
 
+def _time_zones() -> tuple[str, ...]:
+    """The IANA names this machine can load, for the document's enum."""
+    return tuple(sorted(n for n in available_timezones() if _time_zone(n) is None))
+
+
 def _holiday_dates(value: str) -> str | None:
     """Why a holiday list holds a day that is no calendar day, or None."""
     for part in filter(None, value.split(",")):
@@ -70,6 +75,7 @@ class Setting:
     max_length: int = 64  # for text settings
     blank: bool = False  # for text settings: may be empty
     check: Callable[[str], str | None] | None = None  # for text settings: why not, or None
+    choices: tuple[str, ...] = ()  # for text settings: the document lists them (an enum)
 
 
 SETTINGS: dict[str, Setting] = {
@@ -104,6 +110,7 @@ SETTINGS: dict[str, Setting] = {
             str,
             help="where days end for due times and the backlog (IANA name)",
             check=_time_zone,
+            choices=_time_zones(),
         ),
         Setting("planning.day_hours", 8.0, float, 1, 24, "scheduled hours in a working day"),
         Setting(
@@ -186,6 +193,8 @@ def parse_value(key: str, value: Any) -> Any:
             why = setting.check(parsed) if setting.check else None
             if why:
                 raise SettingError(key, why)
+    except SettingError:
+        raise  # a pattern or a check said why: keep its words
     except (TypeError, ValueError):
         raise SettingError(key, f"expected {kind.__name__}, got {value!r}") from None
     if setting.minimum is not None and parsed < setting.minimum:
@@ -224,6 +233,8 @@ def json_schema() -> dict[str, Any]:
             prop["maximum"] = s.maximum
         if s.pattern:
             prop["pattern"] = s.pattern
+        if s.choices:
+            prop["enum"] = list(s.choices)
         if s.kind is str:
             prop["maxLength"] = s.max_length
             if not s.blank:

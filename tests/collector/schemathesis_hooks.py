@@ -23,7 +23,8 @@ the rest:
   name it and the team `ops`, carry a fresh id each (the same id twice in
   one post, or a receipt after a completion stored earlier, is refused), no
   employee or client, and times in the past with the completion after the
-  receipt.
+  receipt;
+* settings: the days in planning.holidays are real calendar days.
 
 Only values that are valid on their own are touched, so a negative case
 keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.
@@ -231,6 +232,19 @@ def _fit_timed(items: list) -> None:
         item["started"] = (ended - timedelta(seconds=max(span, 0))).isoformat()
 
 
+def _fit_holidays(settings: dict) -> None:
+    """planning.holidays: each part that looks like a day becomes a real one
+    (the 31st of February cannot be stated in JSON Schema)."""
+    value = settings.get("planning.holidays")
+    if not isinstance(value, str) or not re.fullmatch(r"(\d{4}-\d{2}-\d{2}(,|$))*", value):
+        return
+    parts = []
+    for part in filter(None, value.split(",")):
+        year, month, day = (int(x) for x in part.split("-"))
+        parts.append(f"{max(year, 1):04d}-{min(max(month, 1), 12):02d}-{min(max(day, 1), 28):02d}")
+    settings["planning.holidays"] = ",".join(parts)
+
+
 def _fit_work(case) -> None:
     path, body, query = case.operation.path, case.body, case.query
     if (
@@ -265,6 +279,9 @@ def before_call(ctx, case, kwargs):
     if case.operation.path.endswith("output-units") and isinstance(case.body, str | bytes):
         case.body = _fit_csv(case.body)
     _fit_work(case)
+    settings = case.body.get("settings") if isinstance(case.body, dict) else None
+    if case.operation.path.endswith("/settings") and isinstance(settings, dict):
+        _fit_holidays(settings)
     if case.operation.path.endswith("/summaries") and isinstance(case.body, dict):
         segments = case.body.get("segments")
         if isinstance(segments, list):

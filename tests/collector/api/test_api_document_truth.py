@@ -161,3 +161,23 @@ def test_csv_upload_declares_a_header_and_rows(shared_collector, doc):
         headers=headers,
     )
     assert r.status_code == 200 and r.json() == {"stored": 1}
+
+
+def test_the_time_zone_setting_lists_its_names_and_a_refusal_says_why(shared_collector, doc):
+    settings = schema(doc, "SettingsIn")["properties"]["settings"]
+    zone = settings["properties"]["org.timezone"]
+    assert "Europe/London" in zone["enum"] and "Mars/Base" not in zone["enum"]
+    c = shared_collector
+    r = c.api("PUT", "/settings", c.admin_key, json={"settings": {"org.timezone": "Mars/Base"}})
+    assert r.status_code == 400
+    assert r.json()["fields"] == [
+        {
+            "field": "settings.org.timezone",
+            "message": "expected an IANA time zone such as Europe/Berlin or UTC",
+        }
+    ]
+    r = c.api(
+        "PUT", "/settings", c.admin_key, json={"settings": {"planning.holidays": "2026-02-30"}}
+    )
+    assert r.status_code == 400
+    assert "2026-02-30 is not a calendar day" in r.json()["fields"][0]["message"]
