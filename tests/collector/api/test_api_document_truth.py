@@ -79,7 +79,7 @@ def test_consent_version_is_an_integer_and_2081_point_0_is_that_integer(shared_c
 
 
 def test_timezone_is_one_of_the_declared_names(shared_collector, doc):
-    tz = schema(doc, "SummaryBatch")["properties"]["timezone"]
+    tz = schema(doc, "TimedBatch")["properties"]["timezone"]
     assert "" not in tz["enum"] and "Europe/Paris" in tz["enum"] and "UTC" in tz["enum"]
     device = shared_collector.enroll("doc-tz")
     now = datetime.now(UTC).replace(microsecond=0)
