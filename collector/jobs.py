@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from collector.metrics.interruptions import Span, detect, per_day
 from collector.store import JobLock, Store, StoreError, open_job_lock, open_store
+from shared.focus import focus_seconds, focus_sessions
 
 log = logging.getLogger("backlight.server")
 
@@ -49,9 +50,10 @@ LOCK_CHECK_S = 1.0
 
 def count_day(
     rows: list[tuple[float, float, int, str]], day: str, min_focus_s: float, max_away_s: float
-) -> tuple[int, float, int]:
-    """(count, away seconds, task switches) of one person-day, from its active
-    segments (start, end, utc_offset_min, category) in order."""
+) -> tuple[int, float, int, float, int]:
+    """(interruptions, away seconds, task switches, focus seconds, focus
+    sessions) of one person-day, from its active segments (start, end,
+    utc_offset_min, category) in order: one read of the day for both."""
     zones: dict[int, timezone] = {}
     spans = []
     for start, end, offset, category in rows:
@@ -61,7 +63,11 @@ def count_day(
         )
     counts = per_day(detect(spans, min_focus_s=min_focus_s, max_away_s=max_away_s))
     today = counts.get(date.fromisoformat(day))
-    return (today.count, today.away_s, today.task_switches) if today else (0, 0.0, 0)
+    sessions = focus_sessions((s.start, s.end, s.category) for s in spans)
+    focus = (focus_seconds(sessions), len(sessions))
+    return (
+        (today.count, today.away_s, today.task_switches, *focus) if today else (0, 0.0, 0, *focus)
+    )
 
 
 def open_counting_store(url: str, migrate: bool = True) -> Store:

@@ -13,6 +13,8 @@ the rest:
   collector's date are refused, so a valid date of any year is moved into
   the past (same month and day, a past year), in JSON items (the API's and
   the employee's own log) and in CSV bodies, sent as str or bytes;
+* a marked change: its teams are stored names (generated ones become
+  'ops') and its day at most a year ahead (a valid day moves into the past);
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
   moved to the last three hours (500 fit), keeping their number and states,
@@ -23,8 +25,7 @@ the rest:
   name it and the team `ops`, carry a fresh id each (the same id twice in
   one post, or a receipt after a completion stored earlier, is refused), no
   employee or client, and times in the past with the completion after the
-  receipt;
-* settings: the days in planning.holidays are real calendar days.
+  receipt.
 
 Only values that are valid on their own are touched, so a negative case
 keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.
@@ -179,6 +180,34 @@ def _fit_absences(items: list) -> None:
         item["from"], item["to"] = start.isoformat(), end.isoformat()
 
 
+_DAY_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _fit_holidays(settings: dict) -> None:
+    """The document's pattern says YYYY-MM-DD; a day such as 2989-00-35 fits
+    it and is still no calendar day, which the collector rightly refuses."""
+    value = settings.get("planning.holidays")
+    if not isinstance(value, str):
+        return
+
+    def real(m: re.Match) -> str:
+        year, month, day = (int(g) for g in m.groups())
+        return f"{max(year, 1):04d}-{min(max(month, 1), 12):02d}-{min(max(day, 1), 28):02d}"
+
+    settings["planning.holidays"] = _DAY_SHAPE.sub(real, value)
+
+
+def _fit_change(body: dict) -> None:
+    """A change names stored teams ('ops' is the fuzz collector's) and is at most a
+    year ahead: a valid day of any year is moved into the past."""
+    teams = body.get("teams")
+    if isinstance(teams, list) and teams and all(isinstance(t, str) for t in teams):
+        body["teams"] = ["ops"]
+    day = _day(body.get("day"))
+    if day is not None:
+        body["day"] = _past(day).isoformat()
+
+
 def _fit_work_types(types: list) -> None:
     keys: set[str] = set()
     for i, t in enumerate(types):
@@ -232,19 +261,6 @@ def _fit_timed(items: list) -> None:
         item["started"] = (ended - timedelta(seconds=max(span, 0))).isoformat()
 
 
-def _fit_holidays(settings: dict) -> None:
-    """planning.holidays: each part that looks like a day becomes a real one
-    (the 31st of February cannot be stated in JSON Schema)."""
-    value = settings.get("planning.holidays")
-    if not isinstance(value, str) or not re.fullmatch(r"(\d{4}-\d{2}-\d{2}(,|$))*", value):
-        return
-    parts = []
-    for part in filter(None, value.split(",")):
-        year, month, day = (int(x) for x in part.split("-"))
-        parts.append(f"{max(year, 1):04d}-{min(max(month, 1), 12):02d}-{min(max(day, 1), 28):02d}")
-    settings["planning.holidays"] = ",".join(parts)
-
-
 def _fit_work(case) -> None:
     path, body, query = case.operation.path, case.body, case.query
     if (
@@ -266,6 +282,12 @@ def _fit_work(case) -> None:
 
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
+    if case.operation.path.endswith("/settings") and isinstance(case.body, dict):
+        settings = case.body.get("settings")
+        if isinstance(settings, dict):
+            _fit_holidays(settings)
+    if case.operation.path.endswith("/changes") and isinstance(case.body, dict):
+        _fit_change(case.body)
     if isinstance(case.query, dict):
         _fit_range(case.query)
     if case.operation.path.endswith("/absences") and isinstance(case.body, dict):
@@ -279,9 +301,6 @@ def before_call(ctx, case, kwargs):
     if case.operation.path.endswith("output-units") and isinstance(case.body, str | bytes):
         case.body = _fit_csv(case.body)
     _fit_work(case)
-    settings = case.body.get("settings") if isinstance(case.body, dict) else None
-    if case.operation.path.endswith("/settings") and isinstance(settings, dict):
-        _fit_holidays(settings)
     if case.operation.path.endswith("/summaries") and isinstance(case.body, dict):
         segments = case.body.get("segments")
         if isinstance(segments, list):

@@ -159,8 +159,9 @@ def home():
 
 
 def _register() -> None:
-    from collector.dashboard.pages import (
+    from collector.dashboard.pages import (  # noqa: F401 (before_after registers its own routes)
         backlog,
+        before_after,
         client_functions,
         clients,
         functions,

@@ -18,6 +18,7 @@ from collector.store.postgres.ingest import PostgresIngestMixin
 from collector.store.postgres.person_data import PostgresWipeMixin
 from collector.store.sqlite.absences import AbsencesMixin
 from collector.store.sqlite.audit import AuditMixin
+from collector.store.sqlite.changes import ChangesMixin
 from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
 from collector.store.sqlite.daily import DailyQueriesMixin
@@ -48,6 +49,7 @@ class PostgresStore(
     InterruptionRecountMixin,
     QueriesMixin,
     DailyQueriesMixin,
+    ChangesMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

@@ -17,6 +17,7 @@ from collector.store.errors import StoreError
 from collector.store.sqlite.absences import AbsencesMixin
 from collector.store.sqlite.api_keys import ApiKeysMixin
 from collector.store.sqlite.audit import AuditMixin
+from collector.store.sqlite.changes import ChangesMixin
 from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
 from collector.store.sqlite.connection import SqliteConnection
@@ -51,6 +52,7 @@ class SqliteStore(
     InterruptionRecountMixin,
     QueriesMixin,
     DailyQueriesMixin,
+    ChangesMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

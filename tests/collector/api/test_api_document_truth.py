@@ -170,12 +170,8 @@ def test_the_time_zone_setting_lists_its_names_and_a_refusal_says_why(shared_col
     c = shared_collector
     r = c.api("PUT", "/settings", c.admin_key, json={"settings": {"org.timezone": "Mars/Base"}})
     assert r.status_code == 400
-    assert r.json()["fields"] == [
-        {
-            "field": "settings.org.timezone",
-            "message": "expected an IANA time zone such as Europe/Berlin or UTC",
-        }
-    ]
+    assert [f["field"] for f in r.json()["fields"]] == ["settings.org.timezone"]
+    assert "Mars/Base" in r.json()["fields"][0]["message"]
     r = c.api(
         "PUT", "/settings", c.admin_key, json={"settings": {"planning.holidays": "2026-02-30"}}
     )
