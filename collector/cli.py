@@ -27,6 +27,7 @@ from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
 from collector.person_commands import person
 from collector.settings_commands import settings
+from collector.work_commands import work_items
 
 
 @click.group(cls=OperatorGroup)
@@ -349,7 +350,17 @@ def units_export(db_path: str | None, start: datetime, end: datetime) -> None:
     click.echo(body, nl=False)
 
 
-for _group in (user, token, apikey, person, settings, alerts, backup_command, restore_command):
+for _group in (
+    user,
+    token,
+    apikey,
+    person,
+    settings,
+    alerts,
+    work_items,
+    backup_command,
+    restore_command,
+):
     main.add_command(_group)
 
 

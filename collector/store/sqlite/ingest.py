@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from collector.store.sqlite.batch_digest import BatchIdReused, batch_digest
 from collector.store.sqlite.rollups import purge_derived, week_monday
 from collector.store.sqlite.sql import now_iso
-from shared.payload import SummaryBatch
+from collector.store.sqlite.work_items import INSERT_TIMING
+from shared.payload import SummaryBatch, TimedBatch
 
 if TYPE_CHECKING:
     from collector.store.records import Device
@@ -68,13 +69,14 @@ class IngestMixin:
         Raises BatchIdReused, storing nothing, when the device already stored
         a different batch under this id."""
         segments, roll, uncategorised = _rows(device, batch)
-        digest = batch_digest(batch.rules_version, batch.timezone, segments)
+        timings = _timings(device, batch)
+        digest = batch_digest(batch.rules_version, batch.timezone, segments, timings)
         if self._seen(device.id, batch.batch_id, digest):  # a retry: store nothing
             self.grouped_write(lambda store: store.touch_device(device.id, queue))
             return 0, True
         return self.grouped_write(
             lambda store: store._store_batch(
-                device, batch.batch_id, digest, segments, roll, uncategorised, queue
+                device, batch.batch_id, digest, segments, roll, uncategorised, queue, timings
             )
         )
 
@@ -87,6 +89,7 @@ class IngestMixin:
         roll: dict[tuple[str, str, str], list[float]],
         uncategorised: dict[tuple[str, str], float],
         queue: tuple[int, int] | None,
+        timings: list[dict] | None = None,
     ) -> tuple[int, bool]:
         """Inside the write transaction (grouped with other batches' on SQLite,
         group_commit.py): everything this batch stores, or, for a retry racing
@@ -107,6 +110,8 @@ class IngestMixin:
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             segments,
         )
+        if timings:
+            c.executemany(INSERT_TIMING, timings)
         known = {
             row[0]
             for row in c.execute(
@@ -223,9 +228,38 @@ class IngestMixin:
                     "DELETE FROM batches WHERE received_at < ?", (cutoff.isoformat(),)
                 ).rowcount,
                 "absences": c.execute("DELETE FROM absences WHERE last_day < ?", (day,)).rowcount,
+                "work_item_timings": c.execute(
+                    "DELETE FROM work_item_timings WHERE ended < ?", (cutoff.timestamp(),)
+                ).rowcount,
             }
             purge_derived(c, day)
         return counts
+
+
+def _timings(device: Device, batch: SummaryBatch) -> list[dict]:
+    """The tray's timed items of a batch (docs/design.md §3), as stored.
+
+    A type that is not, or no longer, one of the work types is stored all
+    the same: the policy can change between the timer's stop and the upload,
+    and refusing would quarantine the batch's segments with it; the backlog
+    report reads the current types only."""
+    if not isinstance(batch, TimedBatch):
+        return []
+    return [
+        {
+            "device_id": device.id,
+            "batch_id": batch.batch_id,
+            "person_id": device.person_id,
+            "team_id": device.team_id,
+            "type": w.type,
+            "ref": w.ref,
+            "started": w.started.timestamp(),
+            "ended": w.ended.timestamp(),
+            "active_s": float(w.active_seconds),
+            "outcome": w.outcome,
+        }
+        for w in batch.work_items
+    ]
 
 
 def _rows(device: Device, batch: SummaryBatch) -> tuple[list[tuple], dict, dict]:
