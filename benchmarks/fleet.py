@@ -12,7 +12,10 @@ database each, enrolled and consenting beforehand):
   not the bottleneck;
 * `backlight-collector serve` on SQLite, one process, and with `--workers 2`;
 * with --postgresql, the same on a throwaway PostgreSQL cluster (as the
-  tests start one, but with fsync on: SQLite's batches are fsynced too).
+  tests start one, but with fsync on: SQLite's batches are fsynced too);
+* with --baseline DIR, the collector of another checkout (say main's, from
+  `git worktree add`) beside this one's, on each backend and worker count,
+  so a change is measured against what it changes in the same run.
 
 Printed per target: batches/s, p50/p99 latency, errors, and the check that
 nothing was lost or doubled (batches stored = posts acknowledged as stored =
@@ -20,7 +23,7 @@ posts). --worker-classes adds gunicorn's sync workers beside gthread, floor
 and collector, to show why `serve --workers` uses gthread.
 
 Run: .venv/bin/python benchmarks/fleet.py [--postgresql] [--devices 400]
-     [--batches 6000] [--connections 32] [--worker-classes]
+     [--batches 6000] [--connections 32] [--worker-classes] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -180,8 +183,8 @@ def _wait_ready(url: str, proc: subprocess.Popen, workers: int) -> None:
         if proc.poll() is not None:
             raise SystemExit(f"server exited with {proc.returncode}")
         try:
-            up = requests.get(f"{url}/api/v1/health", timeout=1).ok
-        except requests.ConnectionError:
+            up = requests.get(f"{url}/api/v1/health", timeout=2).ok
+        except requests.RequestException:  # not up yet, or busy booting (a loaded machine)
             up = False
         booted = workers == 1 or len(psutil.Process(proc.pid).children()) == workers
         if up and booted:
@@ -215,10 +218,13 @@ class ScriptServer:
 
 
 class ServedCollector:
-    """`backlight-collector serve`, as an operator starts it."""
+    """`backlight-collector serve`, as an operator starts it; with `tree`, the
+    collector of another checkout (the baseline), on this one's venv."""
 
-    def __init__(self, db: str, workers: int, log: Path):
-        self.server = CollectorServer(db, log)  # type: ignore[arg-type]
+    def __init__(self, db: str, workers: int, log: Path, tree: str | None = None):
+        env = {"PYTHONPATH": tree} if tree else None
+        self.server = CollectorServer(db, log, env)  # type: ignore[arg-type]
+        self.server.cwd = tree
         self.server.serve_args = ["--workers", str(workers)]
         self.server.start()
         self.url = self.server.url
@@ -327,6 +333,10 @@ def report(results: list[Result], devices: int, connections: int) -> None:
             f"  PostgreSQL --workers 2 vs SQLite one process: {pg2.rate / lite.rate:.2f}x"
             " (goal >= 1.5x)"
         )
+    for r in results:
+        base = by_name.get(f"baseline: {r.name}")
+        if base:
+            print(f"  {r.name}: {r.rate / base.rate:.2f}x the baseline")
 
 
 def main() -> None:
@@ -337,6 +347,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="server threads per process")
     parser.add_argument("--postgresql", action="store_true", help="also PostgreSQL")
     parser.add_argument("--worker-classes", action="store_true", help="also gunicorn sync workers")
+    parser.add_argument("--baseline", help="also the collector of this checkout (a directory)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -370,18 +381,26 @@ def main() -> None:
 
         databases.append(("PostgreSQL", pg_database))
     count = 0
+    trees = [("", None)] + ([("baseline: ", args.baseline)] if args.baseline else [])
     for label, make_db in databases:
         for workers in (1, 2):
-            count += 1
-            db = make_db(count)
-            open_store(db).close()  # migrated before the clock starts
-            name = f"{label}, serve " + (
-                "(1 process, waitress)" if workers == 1 else f"--workers {workers}"
-            )
-            log = work / f"serve-{count}.log"
-            targets.append(
-                (name, lambda db=db, w=workers, log=log: ServedCollector(db, w, log), db)
-            )
+            for prefix, tree in trees:
+                count += 1
+                db = make_db(count)
+                open_store(db).close()  # migrated before the clock starts
+                name = f"{prefix}{label}, serve " + (
+                    "(1 process, waitress)" if workers == 1 else f"--workers {workers}"
+                )
+                log = work / f"serve-{count}.log"
+                targets.append(
+                    (
+                        name,
+                        lambda db=db, w=workers, log=log, tree=tree: ServedCollector(
+                            db, w, log, tree
+                        ),
+                        db,
+                    )
+                )
         if args.worker_classes:
             count += 1
             db = make_db(count)
