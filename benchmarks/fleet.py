@@ -355,10 +355,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="backlight-fleet-"))
     pg = pg_root = None
     if args.postgresql:
-        pg, pg_root = _cluster()
-        # Durable like SQLite's synchronous=FULL: the test cluster runs without fsync.
-        pg.admin("ALTER SYSTEM SET fsync = on", "ALTER SYSTEM SET full_page_writes = on")
-        pg.admin("SELECT pg_reload_conf()")
+        # Durable like SQLite's synchronous=FULL (the tests' cluster runs without fsync).
+        pg, pg_root = _cluster(durable=True)
     t = args.threads
     targets: list[tuple[str, object, str | None]] = [
         ("floor, waitress (1 process)", lambda: ScriptServer("bare", "", 1, t, ""), None),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from collector.store.sqlite.batch_digest import BatchIdReused, batch_digest
 from collector.store.sqlite.rollups import purge_derived, week_monday
@@ -95,6 +95,25 @@ class IngestMixin:
             self.touch_device(device.id, queue)
             return 0, True
         days = {d for d, _cat, _client in roll}
+        known = {row[0] for row in self.conn.execute(*known_days(device.person_id, days))}
+        self._write_batch(device, batch_id, digest, segments, roll, uncategorised, queue, known)
+        return len(segments), False
+
+    def _write_batch(
+        self: Store,
+        device: Device,
+        batch_id: str,
+        digest: str,
+        segments: list[tuple],
+        roll: dict[tuple[str, str, str], list[float]],
+        uncategorised: dict[tuple[str, str], float],
+        queue: tuple[int, int] | None,
+        known: set[str],
+    ) -> None:
+        """Every statement that stores a new batch; none reads, so PostgreSQL
+        sends them all in one round trip (postgres/ingest.py). `known`: the
+        batch's days the person already had rollups on (known_days)."""
+        days = {d for d, _cat, _client in roll}
         c = self.conn
         c.execute(
             """INSERT INTO batches (device_id, batch_id, received_at, segment_count,
@@ -107,14 +126,6 @@ class IngestMixin:
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             segments,
         )
-        known = {
-            row[0]
-            for row in c.execute(
-                f"""SELECT DISTINCT day FROM rollups WHERE person_id = ?
-                    AND day IN ({",".join("?" * len(days))})""",
-                (device.person_id, *days),
-            )
-        }
         c.executemany(
             """INSERT INTO rollups (person_id, team_id, day, category, client,
                active_s, idle_s, keys, clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -136,22 +147,10 @@ class IngestMixin:
         self._add_to_coarser_rollups(device, roll, team_days)
         self.mark_for_recount(device.person_id, device.team_id, days)
         self.touch_device(device.id, queue)
-        return len(segments), False
 
     def _seen(self: Store, device_id: str, batch_id: str, digest: str) -> bool:
-        """True for a retry of a stored batch; raises BatchIdReused for another body.
-
-        A batch stored before digests were kept (NULL) cannot be compared and
-        is taken as the same, the answer it always had."""
-        row = self.one(
-            "SELECT body_digest FROM batches WHERE device_id = ? AND batch_id = ?",
-            (device_id, batch_id),
-        )
-        if row is None:
-            return False
-        if row[0] is not None and row[0] != digest:
-            raise BatchIdReused(batch_id)
-        return True
+        """True for a retry of a stored batch; raises BatchIdReused for another body."""
+        return stored_before(self.one(SEEN_SQL, (device_id, batch_id)), batch_id, digest)
 
     def _add_to_coarser_rollups(
         self: Store,
@@ -226,6 +225,32 @@ class IngestMixin:
             }
             purge_derived(c, day)
         return counts
+
+
+SEEN_SQL = "SELECT body_digest FROM batches WHERE device_id = ? AND batch_id = ?"
+
+
+def stored_before(row: Any, batch_id: str, digest: str) -> bool:
+    """From SEEN_SQL's row: True for a retry of a stored batch; raises
+    BatchIdReused for another body under its id. A batch stored before
+    digests were kept (NULL) cannot be compared and is taken as the same,
+    the answer it always had."""
+    if row is None:
+        return False
+    if row[0] is not None and row[0] != digest:
+        raise BatchIdReused(batch_id)
+    return True
+
+
+def known_days(person_id: int, days: set[str]) -> tuple[str, tuple]:
+    """The statement (and its parameters) for which of `days` the person
+    already has rollups on: a day not among them adds the person to the
+    team's day count."""
+    return (
+        f"""SELECT DISTINCT day FROM rollups WHERE person_id = ?
+            AND day IN ({",".join("?" * len(days))})""",
+        (person_id, *days),
+    )
 
 
 def _rows(device: Device, batch: SummaryBatch) -> tuple[list[tuple], dict, dict]:
