@@ -29,6 +29,7 @@ Run: .venv/bin/python benchmarks/fleet.py [--postgresql] [--devices 400]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import shutil
@@ -101,6 +102,8 @@ class Result:
     p99_ms: float
     socket_errors: int
     in_database: int | None  # batches the database holds; None for the floor
+    cpu_ms: float = 0.0  # CPU the server (and database server) spent a batch
+    db_cpu_ms: float = 0.0  # of which PostgreSQL's server processes
 
     @property
     def rate(self) -> float:
@@ -110,6 +113,28 @@ class Result:
     def intact(self) -> bool:
         expected = self.posts if self.in_database is None else self.in_database
         return self.stored == self.posts == expected and not self.retries
+
+
+# -- CPU spent ---------------------------------------------------------------
+def cpu_seconds(roots: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) so far of each process under `roots`:
+    on a machine shared with other work this, unlike batches/s, does not
+    depend on how much of the cores the run was given."""
+    out: dict[int, float] = {}
+    for root in roots:
+        try:
+            top = psutil.Process(root)
+            for proc in [top, *top.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = proc.cpu_times()
+                    out[proc.pid] = t.user + t.system
+        except psutil.Error:
+            continue
+    return out
+
+
+def postmaster_pid(pg) -> int:
+    return int((pg.data / "postmaster.pid").read_text().split()[0])
 
 
 # -- the batches -------------------------------------------------------------
@@ -207,6 +232,7 @@ class ScriptServer:
             stderr=subprocess.DEVNULL,
         )
         _wait_ready(self.url, self.proc, workers)
+        self.pid = self.proc.pid
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -230,6 +256,7 @@ class ServedCollector:
         self.url = self.server.url
         assert self.server.proc is not None
         _wait_ready(self.url, self.server.proc, workers)
+        self.pid = self.server.proc.pid
 
     def stop(self) -> None:
         self.server.stop()
@@ -283,15 +310,23 @@ def run_target(
     devices: int,
     connections: int,
     work: Path,
+    db_pid: int | None = None,
 ) -> Result:
     tokens = enroll(db, devices) if db else [f"floor-{i}" for i in range(devices)]
     bodies = work / f"bodies-{len(list(work.glob('bodies-*')))}.txt"
     bodies.write_text("".join(f"{tokens[d]}\t{body}\n" for d, body in batches))
     server = start()
     try:
+        on_pg = db_pid is not None and db is not None and db.startswith("postgres")
+        roots = [server.pid, db_pid] if on_pg else [server.pid]
+        before = cpu_seconds(roots)
         figures = post_all(server.url, bodies, connections, work)
+        after = cpu_seconds(roots)
+        in_db = set(cpu_seconds(roots[1:]))
     finally:
         server.stop()
+    spent = {pid: t - before.get(pid, 0.0) for pid, t in after.items()}
+    per_batch = 1000 / max(1, figures["posts"])
     return Result(
         name=name,
         seconds=figures["seconds"],
@@ -303,6 +338,8 @@ def run_target(
         p99_ms=figures["p99_ms"],
         socket_errors=sum(figures[k] for k in figures if k.endswith(("_errors", "timeouts"))),
         in_database=stored_batches(db) if db else None,
+        cpu_ms=sum(spent.values()) * per_batch,
+        db_cpu_ms=sum(t for pid, t in spent.items() if pid in in_db) * per_batch,
     )
 
 
@@ -314,7 +351,7 @@ def report(results: list[Result], devices: int, connections: int) -> None:
     )
     print(
         f"  {'target':44s} {'batches/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s}"
-        f" {'errors':>7s}  {'vs floor':>8s}  stored = acked = posted"
+        f" {'errors':>7s}  {'vs floor':>8s} {'CPU ms':>7s} {'(db)':>5s}  stored = acked = posted"
     )
     floor = next(r for r in results if r.name.startswith("floor, waitress"))
     for r in results:
@@ -323,7 +360,8 @@ def report(results: list[Result], devices: int, connections: int) -> None:
         check = "ok" if r.intact else "LOST OR DOUBLED"
         print(
             f"  {r.name:44s} {r.rate:10,.0f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {errors:7d}"
-            f"  {r.rate / floor.rate:8.0%}  {held} = {r.stored} = {r.posts} {check}"
+            f"  {r.rate / floor.rate:8.0%} {r.cpu_ms:7.2f} {r.db_cpu_ms:5.2f}"
+            f"  {held} = {r.stored} = {r.posts} {check}"
         )
     by_name = {r.name: r for r in results}
     lite = by_name.get("SQLite, serve (1 process, waitress)")
@@ -336,7 +374,14 @@ def report(results: list[Result], devices: int, connections: int) -> None:
     for r in results:
         base = by_name.get(f"baseline: {r.name}")
         if base:
-            print(f"  {r.name}: {r.rate / base.rate:.2f}x the baseline")
+            print(
+                f"  {r.name}: {r.rate / base.rate:.2f}x the baseline's batches/s,"
+                f" {r.cpu_ms / base.cpu_ms:.2f}x its CPU a batch"
+            )
+    print(
+        "  CPU ms: CPU time a batch (user + system) of the server's processes and,"
+        " on PostgreSQL, its server's ((db): of which the database server's)"
+    )
 
 
 def main() -> None:
@@ -414,7 +459,16 @@ def main() -> None:
     try:
         for name, start, db in targets:
             results.append(
-                run_target(name, start, db, batches, args.devices, args.connections, work)
+                run_target(
+                    name,
+                    start,
+                    db,
+                    batches,
+                    args.devices,
+                    args.connections,
+                    work,
+                    postmaster_pid(pg) if pg is not None else None,
+                )
             )
             print(f"  ({name}: done)", file=sys.stderr)
     finally:
