@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 DB ?= instance/backlight.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
+## test workers (pytest-xdist): most tests wait on a server, a browser or Xvfb,
+## so two share two cores well; each worker starts its own servers
+TEST_JOBS ?= 2
 
 .PHONY: run test lint bench clean packages screenshots
 PACKAGE_VERSION ?=
@@ -28,7 +31,7 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/system-deps.sh
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope --durations=15
 
 ## make screenshots: rerun the browser and tray tests, writing docs/screenshots/
 screenshots: $(STAMP)

@@ -1,4 +1,5 @@
-"""``backlight-agent``: run the agent, enroll it, record consent, upload now, show status.
+"""``backlight-agent``: run the agent, enroll it, record consent, upload now, show
+status, import ActivityWatch history.
 
 Exit codes: 0 done, 2 wrong usage (argparse), 1 failed (the reason on stderr).
 Only what other programs read goes to stdout: the device id after
@@ -76,6 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("status", parents=[common], help="tracking, queue, last upload")
     s.add_argument("--json", action="store_true", help="machine-readable")
+
+    i = sub.add_parser(
+        "import-activitywatch",
+        parents=[common],
+        help="queue your ActivityWatch history (titles are matched here, never sent)",
+    )
+    i.add_argument("export", metavar="EXPORT.json", type=Path, help="an ActivityWatch export")
+    i.add_argument("--host", help="the computer to import when the export holds several")
+    i.add_argument(
+        "--without-afk",
+        action="store_true",
+        help="the export has no AFK bucket: count all window time as active",
+    )
     return p
 
 
@@ -88,9 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         paths = Paths.resolve(getattr(args, "config", None))
-        handler = {"enroll": enroll, "consent": consent, "upload": upload, "status": status}.get(
-            args.command, run
-        )
+        handler = {
+            "enroll": enroll,
+            "consent": consent,
+            "upload": upload,
+            "status": status,
+            "import-activitywatch": import_activitywatch,
+        }.get(args.command, run)
         return handler(paths, args)
     except (CliError, ConfigError, AlreadyRunning, OSError) as e:
         print(f"backlight-agent: {e}", file=sys.stderr)
@@ -233,4 +251,16 @@ def status(paths: Paths, args: argparse.Namespace) -> int:
         print(json.dumps(snap, indent=2, default=str))
         return 0
     print("\n".join(status_lines(snap)))
+    return 0
+
+
+def import_activitywatch(paths: Paths, args: argparse.Namespace) -> int:
+    from agent.importers.command import ImportRefused
+    from agent.importers.command import import_activitywatch as run_import
+
+    try:
+        summary = run_import(paths, args.export, args.host, args.without_afk)
+    except ImportRefused as e:
+        raise CliError(str(e)) from None
+    print("\n".join(summary.lines()))
     return 0

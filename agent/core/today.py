@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.catalogue import AWAY_CATEGORIES, FUNCTION_IDS
+from shared.focus import focus_seconds, focus_sessions
 from shared.segments import Segment
 
 MAX_GAP_S = 60.0
@@ -50,6 +51,9 @@ class Today:
     queued_segments: int
     last_sent_at: str | None
     rule: InterruptionRule = InterruptionRule()
+    #: Focus sessions (shared.focus: 15 min or more, 75% on one function).
+    focus_s: float = 0.0
+    focus_sessions: int = 0
 
     @property
     def lost_minutes(self) -> tuple[float, float]:
@@ -101,6 +105,7 @@ def compute_today(
     focus = [r for r in runs if r.state == "active" and r.category in _WORK]
     longest = max(focus, key=lambda r: r.seconds, default=None)
     count, away = _interruptions(runs, rule)
+    sessions = focus_sessions((a, b, c) for a, b, c, state in clipped if state == "active")
     return Today(
         day=now.date(),
         categories=tuple(sorted(per_category.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -113,6 +118,8 @@ def compute_today(
         queued_segments=queued_segments,
         last_sent_at=last_sent_at,
         rule=rule,
+        focus_s=focus_seconds(sessions),
+        focus_sessions=len(sessions),
     )
 
 

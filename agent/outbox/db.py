@@ -57,6 +57,13 @@ CREATE TABLE IF NOT EXISTS timed_item_spans (
     id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES timed_items (id),
     start_ts REAL NOT NULL, end_ts REAL, active_s REAL
 );
+CREATE TABLE IF NOT EXISTS imports (
+    digest TEXT PRIMARY KEY, source TEXT NOT NULL, imported_at TEXT NOT NULL,
+    segments INTEGER NOT NULL, seconds REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS imported_spans (
+    digest TEXT NOT NULL REFERENCES imports (digest), start_ts REAL NOT NULL, end_ts REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 

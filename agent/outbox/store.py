@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from agent.outbox.db import connect, now_iso, write_meta
+from agent.outbox.imports import ImportsMixin
 from agent.outbox.quarantine import QuarantineMixin
 from agent.outbox.stats import StatsMixin
 from agent.outbox.timed_items import TimedItemsMixin
@@ -70,7 +71,7 @@ class Queued:
     upto_segment: int  # the last segment recorded before it was queued
 
 
-class Outbox(QuarantineMixin, StatsMixin, TimedItemsMixin):
+class Outbox(QuarantineMixin, StatsMixin, TimedItemsMixin, ImportsMixin):
     """Thread-safe (one connection behind a lock); several processes may open
     the same file (the CLI while the agent runs), only the agent recovers."""
 
@@ -132,6 +133,12 @@ class Outbox(QuarantineMixin, StatsMixin, TimedItemsMixin):
                         self._recover(c)
                     for seg, rv, tz in self._pending:
                         self._insert(c, seg, rv, tz)
+                    if self._pending:  # once: imported history must end before it
+                        c.execute(
+                            "INSERT OR IGNORE INTO meta (key, value) "
+                            "VALUES ('tracking_began_ts', ?)",
+                            (str(self._pending[0][0].start.timestamp()),),
+                        )
                     seg, rv, tz = self._pending_open
                     if seg is None or seg.end <= seg.start:
                         c.execute("DELETE FROM open_segment")
@@ -164,6 +171,9 @@ class Outbox(QuarantineMixin, StatsMixin, TimedItemsMixin):
             if start >= seg.end:
                 return
             seg = replace(seg, start=start)
+        self._insert_row(c, seg, rv, tz)
+
+    def _insert_row(self, c: sqlite3.Connection, seg: Segment, rv: int, tz: str) -> None:
         c.execute(
             f"INSERT INTO segments ({_SEG_COLS}, start_ts, end_ts, rules_version, timezone)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -280,6 +280,11 @@ class MyDayWindow(QWidget):
             )
         else:
             rows.append("Longest focus: none yet")
+        if t.focus_sessions:
+            rows.append(
+                f"Focus time: <b>{_d(t.focus_s)}</b> in {t.focus_sessions} session"
+                f"{'s' if t.focus_sessions > 1 else ''} (15 min or more, mostly on one function)"
+            )
         self.facts.setText("<br>".join(rows))
         self._show_queue()
         self._fit()

@@ -6,7 +6,8 @@ a machine without Qt or a display:
 - ``agent.platform`` (what the OS shows) and ``agent.outbox`` (the local
   queue) stand alone: neither imports the other, nor the core, nor the tray;
 - the headless core (``agent.core``, ``agent.platform``, ``agent.outbox``,
-  the CLI and headless mode) never imports the tray or Qt;
+  the CLI and headless mode) never imports the tray or Qt, nor do the
+  importers (``agent.importers``), which read files and need no desktop;
 - nothing of the agent imports the collector (the agent ships without it);
 - no two agent modules import each other.
 """
@@ -24,6 +25,7 @@ FORBIDDEN = {
     "agent.outbox": ("agent.core", "agent.platform", "agent.tray", "agent.cli", "PySide6"),
     "agent.core": ("agent.tray", "agent.cli", "agent.service", "PySide6"),
     "agent.service": ("agent.tray", "PySide6"),
+    "agent.importers": ("agent.tray", "agent.cli", "agent.platform", "PySide6"),
     "agent.config": ("agent.core", "agent.outbox", "agent.platform", "agent.tray", "PySide6"),
     "agent": ("collector",),
 }

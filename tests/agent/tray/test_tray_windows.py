@@ -80,6 +80,7 @@ def test_my_day_shows_today_and_the_collectors_totals(qtbot, make_tray, clock, p
     assert "Active time: <b>20 min</b>" in w.facts.text()
     assert "Interruptions: <b>none</b>" in w.facts.text()
     assert "Longest focus: <b>20 min</b> on Payroll processing" in w.facts.text()
+    assert "Focus time: <b>20 min</b> in 1 session (15 min or more" in w.facts.text()
     assert "Waiting to be sent" in w.queue.text() and "Last sent" in w.queue.text()
     assert "1 h 30 min" in w.remote.text()  # the fake collector's 1.5 h
     assert w.remote_chart.rows == [("payroll", 1.5 * 3600)]
