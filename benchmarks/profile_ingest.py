@@ -8,7 +8,7 @@ the tool issue 11 asked for before optimising ("cProfile around the WSGI
 app"); it is not a benchmark of HTTP (fleet.py is).
 
 Run: .venv/bin/python benchmarks/profile_ingest.py [--db postgresql://...]
-     [--postgresql] [--devices 400] [--batches 3000] [--top 30]
+     [--postgresql] [--cpu] [--devices 400] [--batches 3000] [--top 30]
 (--postgresql: on a throwaway cluster with fsync on, as fleet.py's.)
 """
 
@@ -78,6 +78,9 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=3000)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--postgresql", action="store_true", help="on a throwaway cluster")
+    parser.add_argument(
+        "--cpu", action="store_true", help="profile CPU time, not wall time (waits left out)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="backlight-profile-"))
     db = args.db or f"sqlite:///{work / 'profile.db'}"
@@ -99,7 +102,7 @@ def profile(db: str, args: argparse.Namespace) -> None:
     plain, profiled = posts[: args.batches], posts[args.batches :]
     seconds = post_all(app, plain)
     print(f"{len(plain)} batches, no profiler: {seconds / len(plain) * 1e6:,.0f} us a batch")
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
     profiler.enable()
     seconds = post_all(app, profiled)
     profiler.disable()

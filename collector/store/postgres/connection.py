@@ -240,17 +240,24 @@ class PgConnection:
         text, identity = translate(sql)
         if identity is not None:
             text += " RETURNING id"
-        values = parameters(params)
+        return self._execute(text, parameters(params), identity is not None)
+
+    def execute_native(self, text: str, params: Sequence | dict = ()) -> Any:
+        """PostgreSQL's own statement (this backend's SQL, not the shared
+        mixins'), as written: no dialect rewrite."""
+        return self._execute(text, parameters(params), False)
+
+    def _execute(self, text: str, values: Any, returning: bool) -> Any:
         if self._pipelined:
             cur = self._begun().cursor(row_factory=row_factory)
             with _mapped():
                 cur.execute(text, values)
             return PipelinedCursor(cur)
         if self._held is not None:
-            return self._run(self._begun(), text, values, identity is not None)
+            return self._run(self._begun(), text, values, returning)
         try:
             with self._pool.connection() as conn:
-                return self._run(conn, text, values, identity is not None)
+                return self._run(conn, text, values, returning)
         except PoolTimeout as exc:
             raise StoreUnavailable(f"no PostgreSQL connection free: {exc}") from exc
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from collector.store.postgres.batch_statement import WRITE_BATCH, batch_parameters
 from collector.store.sqlite.batch_digest import batch_digest
 from collector.store.sqlite.ingest import (
     SEEN_SQL,
@@ -36,6 +37,7 @@ from collector.store.sqlite.ingest import (
     known_days,
     stored_before,
 )
+from collector.store.sqlite.sql import now_iso
 
 if TYPE_CHECKING:
     from collector.store.postgres.connection import PostgresConnection as Store
@@ -69,15 +71,10 @@ class PostgresIngestMixin(IngestMixin):
                     self.touch_device(device.id, queue)
                     c.commit_in_pipeline()
                     return 0, True
-                self._write_batch(
-                    device,
-                    batch.batch_id,
-                    digest,
-                    segments,
-                    roll,
-                    uncategorised,
-                    queue,
-                    had_days,
-                )
+                params = batch_parameters(
+                    device, batch.batch_id, digest, now_iso(), segments, roll, uncategorised,
+                    queue, had_days,
+                )  # fmt: skip
+                c.execute_native(WRITE_BATCH, params)
                 c.commit_in_pipeline()
         return len(segments), False

@@ -159,17 +159,7 @@ class IngestMixin:
         team_days: dict[str, list],
     ) -> None:
         """Bring the monthly, weekly and per-team levels (rollups.py) along."""
-        monthly: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-        team: dict[tuple[str, str], float] = defaultdict(float)
-        weekly: dict[str, float] = defaultdict(float)
-        for (d, cat, client), (active, idle, _k, _c) in roll.items():
-            m = monthly[(d[:7], cat, client)]
-            m[0] += active
-            m[1] += idle
-            team[(d, cat)] += active
-            if cat != "non_work":
-                team_days[d][1] += active
-                weekly[week_monday(d)] += active
+        monthly, team, weekly = coarser_levels(roll, team_days)
         self.conn.executemany(
             """INSERT INTO rollups_monthly (person_id, team_id, month, category, client,
                active_s, idle_s) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -240,6 +230,27 @@ def stored_before(row: Any, batch_id: str, digest: str) -> bool:
     if row[0] is not None and row[0] != digest:
         raise BatchIdReused(batch_id)
     return True
+
+
+def coarser_levels(
+    roll: dict[tuple[str, str, str], list[float]], team_days: dict[str, list]
+) -> tuple[dict, dict, dict]:
+    """A batch's sums per (day, category, client) as the coarser levels'
+    (rollups.py): per (month, category, client) [active, idle], per (day,
+    category) the team's active seconds, per week the person's working
+    seconds; working seconds are added into `team_days` as well."""
+    monthly: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    team: dict[tuple[str, str], float] = defaultdict(float)
+    weekly: dict[str, float] = defaultdict(float)
+    for (d, cat, client), (active, idle, _k, _c) in roll.items():
+        m = monthly[(d[:7], cat, client)]
+        m[0] += active
+        m[1] += idle
+        team[(d, cat)] += active
+        if cat != "non_work":
+            team_days[d][1] += active
+            weekly[week_monday(d)] += active
+    return monthly, team, weekly
 
 
 def known_days(person_id: int, days: set[str]) -> tuple[str, tuple]:

@@ -12,6 +12,7 @@ import pytest
 
 from collector.jobs import open_counting_store
 from collector.store import BatchIdReused, Conflict
+from collector.store.postgres import ingest as pg_ingest
 from shared.payload import SummaryBatch
 from tests.collector.batches import batch, day_at, plan
 
@@ -41,10 +42,15 @@ def _counts(store) -> dict[str, int]:
 def test_a_write_failing_inside_the_pipeline_stores_nothing_of_the_batch(pg_device, monkeypatch):
     store, device = pg_device
 
-    def clash(device_id, queue=None):  # the last write of the batch breaks a unique key
-        store.conn.execute("INSERT INTO teams (name, created_at) VALUES ('ops', 'now')")
+    real = pg_ingest.batch_parameters
 
-    monkeypatch.setattr(store, "touch_device", clash)
+    def one_start_too_many(*args):  # a segment row of NULLs: NOT NULL breaks mid-statement
+        params = real(*args)
+        rows = json.loads(params["segments"])
+        params["segments"] = json.dumps([*rows, [1.0, *[None] * 9]])
+        return params
+
+    monkeypatch.setattr(pg_ingest, "batch_parameters", one_start_too_many)
     with pytest.raises(Conflict):
         store.ingest(device, _batch("b1"))
     assert _counts(store) == dict.fromkeys(TABLES, 0)
@@ -106,3 +112,19 @@ def test_a_transaction_that_ran_nothing_sends_nothing(pg_device, monkeypatch):
     with store.write() as c:
         c.execute("SELECT 1")
     assert sent == ["BEGIN", "COMMIT"]
+
+
+def test_the_devices_queue_health_is_kept_as_sent(pg_device):
+    store, device = pg_device
+
+    def health():
+        sql = "SELECT queue_segments, quarantined_batches, last_seen_at FROM devices"
+        return tuple(store.one(sql))
+
+    store.ingest(device, _batch("b1"), queue=(7, 1))
+    assert health()[:2] == (7, 1) and health()[2] is not None
+    seen = health()[2]
+    store.ingest(device, _batch("b2"))  # no header: the last figures stay
+    assert health()[:2] == (7, 1) and health()[2] >= seen
+    store.ingest(device, _batch("b2"), queue=(0, 0))  # a retry notes them too
+    assert health()[:2] == (0, 0)
