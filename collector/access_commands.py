@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import click
 
 from collector import account_changes
-from collector.account_changes import Actor, password_problem
+from collector.account_changes import Actor, email_problem, password_problem
 from collector.cli_database import command_line
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
@@ -37,21 +37,32 @@ def user() -> None:
     is_flag=True,
     help="A manager who may see the clients report (admins always may).",
 )
+@click.option("--email", default="", help="Where the weekly digest and alerts go.")
 def user_add(
-    db_path: str | None, name: str, role: str, teams: tuple[str, ...], client_finance: bool
+    db_path: str | None,
+    name: str,
+    role: str,
+    teams: tuple[str, ...],
+    client_finance: bool,
+    email: str,
 ) -> None:
     """The password is read from stdin (one line)."""
     store = _store(db_path)
     if role == "manager" and not teams:
         raise click.UsageError("a manager needs at least one --team")
+    email = email.strip()
+    if problem := email_problem(email):
+        raise click.UsageError(f"--email: {problem}")
     if store.user_exists(name):
         raise click.ClickException(f"user {name!r} exists already")
     password = sys.stdin.readline().rstrip("\r\n")
     problem = password_problem(password)
     if problem:
         raise click.ClickException(f"the password: {problem}")
-    store.add_user(name, role, password, _team_ids(store, teams), client_finance)
+    store.add_user(name, role, password, _team_ids(store, teams), client_finance, email)
     detail = {"role": role, "teams": list(teams), "client_finance": client_finance}
+    if email:
+        detail["email"] = email
     store.audit("cli", "user.add", name, detail)
     click.echo(f"user {name!r} added as {role}", err=True)
 
@@ -71,7 +82,8 @@ CLI_ACTOR = Actor("cli")
 @user.command("list")
 @db_option
 def user_list(db_path: str | None) -> None:
-    """Name, role, state (active, locked until ..., disabled), teams, client finance."""
+    """Name, role, state (active, locked until ..., disabled), teams, client finance,
+    e-mail (where the digest and alerts go)."""
     now = time.time()
     for u in _store(db_path).admin_users():
         if u["disabled_at"]:
@@ -83,7 +95,25 @@ def user_list(db_path: str | None) -> None:
             state = "active"
         teams = "all teams" if u["role"] == "admin" else ", ".join(u["team_names"])
         finance = "client finance" if u["role"] == "admin" or u["sees_client_finance"] else ""
-        click.echo("\t".join([u["name"], u["role"], state, teams, finance]).rstrip())
+        row = [u["name"], u["role"], state, teams, finance, u["email"]]
+        click.echo("\t".join(row).rstrip())
+
+
+@user.command("email")
+@db_option
+@click.argument("name")
+@click.argument("address")
+def user_email(db_path: str | None, name: str, address: str) -> None:
+    """Set where NAME's digest and alerts go ("" removes the address)."""
+    store = _store(db_path)
+    found = _user(store, name)
+    address = address.strip()
+    if problem := email_problem(address):
+        raise click.UsageError(f"ADDRESS: {problem}")
+    if account_changes.set_email(store, found, address, CLI_ACTOR):
+        click.echo(f"e-mail of {name!r} is now {address or '(none)'}", err=True)
+    else:
+        click.echo(f"e-mail of {name!r} was {address or '(none)'} already", err=True)
 
 
 @user.command("passwd")

@@ -8,6 +8,7 @@ what, when; never a password) and end the same sessions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from collector.store import Store
@@ -31,6 +32,26 @@ def password_problem(password: str) -> str | None:
     if len(password) > MAX_PASSWORD:
         return f"use at most {MAX_PASSWORD} characters"
     return None
+
+
+#: One address, no display name, no list: what a digest is sent to.
+EMAIL = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+
+
+def email_problem(email: str) -> str | None:
+    """Why an e-mail address is refused, or None ("" is allowed: no address)."""
+    if email and (len(email) > 254 or not EMAIL.match(email)):
+        return "give one address such as name@example.com"
+    return None
+
+
+def set_email(store: Store, user: dict, email: str, actor: Actor) -> bool:
+    """The address digests and alerts go to; the caller has checked `email_problem`."""
+    with store.write():
+        changed = store.set_user_email(user["id"], email)
+        if changed:
+            store.audit(actor.label, "user.email", user["name"], {"email": email}, actor.ip)
+    return changed
 
 
 def set_password(store: Store, user: dict, password: str, actor: Actor) -> None:

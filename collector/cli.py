@@ -19,6 +19,7 @@ import click
 
 from collector import jobs
 from collector.access_commands import apikey, token, user
+from collector.alerts_commands import alerts
 from collector.backup_commands import backup_command, restore_command
 from collector.cli_database import choose, command_line, creatable, existing, open_creating
 from collector.cli_errors import OperatorGroup
@@ -355,6 +356,7 @@ for _group in (
     apikey,
     person,
     settings,
+    alerts,
     backup_command,
     restore_command,
     migrate_command,

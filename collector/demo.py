@@ -117,12 +117,24 @@ class _Person:
         return choice
 
 
+def _client(rng: random.Random, person: _Person, function: str) -> str | None:
+    if person.team.clients and function in ("invoicing", "reporting", "qa_evaluation"):
+        return rng.choices([c[0] for c in CLIENTS], [c[4] for c in CLIENTS])[0]
+    return None
+
+
 def _day_samples(
-    rng: random.Random, person: _Person, day: date, mix: dict[str, float]
+    rng: random.Random,
+    person: _Person,
+    day: date,
+    mix: dict[str, float],
+    run: str | None = None,
 ) -> list[tuple[Sample, str | None]]:
     """A day as (sample, current client) pairs: focus blocks (chosen by the
     team's mix of work that week), interruptions, meetings, a lunch break
-    with the screen locked, a little non-work."""
+    with the screen locked, a little non-work. A `run` (the pay run, month-end
+    invoicing, the month's reports) comes first, in one sitting, on top of
+    the week's mix."""
     person.start_day(day)
     t = datetime.combine(day, time(0), ZONE) + timedelta(minutes=person.start_minute)
     end = t + timedelta(hours=person.hours)
@@ -142,6 +154,8 @@ def _day_samples(
 
     if rng.random() < 0.5:
         emit("meetings", rng.choice([15, 30]), None)
+    if run:
+        emit(run, volumes.RUN_MINUTES, _client(rng, person, run))
     while t < end:
         if lunch <= t < lunch + timedelta(hours=1):
             t += timedelta(minutes=rng.randint(35, 55))  # locked screen: no samples
@@ -149,9 +163,7 @@ def _day_samples(
             continue
         block = rng.uniform(20, 80)
         function = person.next_work(rng, mix, block)
-        client = None
-        if person.team.clients and function in ("invoicing", "reporting", "qa_evaluation"):
-            client = rng.choices([c[0] for c in CLIENTS], [c[4] for c in CLIENTS])[0]
+        client = _client(rng, person, function)
         while block > 0 and t < end:
             run = min(block, rng.expovariate(person.interruptions_per_hour / 60))
             emit(function, run, client)
@@ -227,7 +239,9 @@ def fill(
 
     # The last full month carries the planted changes the review should find.
     planted = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    units, week_hours = volumes.plan(workdays, planted, [(c[0], c[4]) for c in CLIENTS])
+    changed_on = volumes.change_day(workdays)
+    units, week_hours = volumes.plan(workdays, planted, [(c[0], c[4]) for c in CLIENTS], changed_on)
+    runs = volumes.runs(workdays)
     team_size = Counter(person.team.name for _, person in devices)
     total = 0
     away: list[dict] = []
@@ -244,7 +258,8 @@ def fill(
                 continue
             monday = day - timedelta(days=day.weekday())
             mix = volumes.mix(week_hours[(person.team.name, monday)], team_size[person.team.name])
-            segs = _segments_for(rules, _day_samples(rng, person, day, mix))
+            run = runs.get((person.team.name, day))
+            segs = _segments_for(rules, _day_samples(rng, person, day, mix, run))
             for i in range(0, len(segs), MAX_SEGMENTS_PER_BATCH):
                 body = {
                     "batch_id": uuid.uuid4().hex,
@@ -272,6 +287,9 @@ def fill(
     ]
     store.add_output_units(rows, "demo", "demo")
     store.add_absences(away, "demo")
+    store.add_change(
+        changed_on.isoformat(), volumes.CHANGE[3], [team_ids[volumes.CHANGE[1]]], "user:admin"
+    )
     store.audit("demo", "demo.fill", "", {"people": people, "days": days, "segments": total})
     return {
         "people": people,
@@ -279,6 +297,7 @@ def fill(
         "segments": total,
         "output_unit_rows": len(rows),
         "planted_month": planted,
+        "change_day": changed_on.isoformat(),
         "api_key": api_key,
         "password": DEMO_PASSWORD,
     }

@@ -14,6 +14,17 @@ week goes to e-mail, chat and other work. So hours per unit land where they
 were planted, and the planted changes of the last full month (an efficiency
 decline in scheduling, a hiring wave in onboarding) are visible in the
 monthly review as what they are.
+
+Some work is done in one sitting on a day of the calendar (seed 001: "payroll
+processing creates a spike every pay cycle", "month-end reporting creates a
+spike in the first week of each month"): the pay run on each pay date, the
+invoicing run on the last business day, the month's reports on its first
+business day. Each person of the team starts that day with it (`runs`), on
+top of the week's mix, so the spike calendar names those days; every month
+has the same runs, so they move no month against another. And one change is
+marked (`CHANGE`): timesheets generated from tracked time (seed 001's fix for
+timesheet review) cut that function's pace from the change's day, which the
+before/after page should find.
 """
 
 from __future__ import annotations
@@ -55,6 +66,18 @@ ERROR_RATE = {
     "qa_evaluation": 0.02,
     "invoicing": 0.03,
 }
+#: Minutes each person of the team gives a run (above) at the start of its day.
+RUN_MINUTES = 90
+#: The marked change: its function and team, the pace from its day, its note.
+CHANGE = (
+    "timesheet_review",
+    "Payroll & HR",
+    0.02,
+    "Timesheets generated from tracked time (no more retyping)",
+)
+#: Workdays before the data's end at which the change is made: four weeks after it.
+CHANGE_WORKDAYS_BEFORE_END = 20
+
 #: Hires in the wave of the first week of each month; the planted month doubles it.
 WAVE, WAVE_PLANTED, HIRES_OTHER_WEEKS = 30, 60, 3
 
@@ -112,10 +135,44 @@ class _Flow:
         return whole
 
 
+def _last_business_day(year: int, month: int) -> date:
+    d = date(year, month, calendar.monthrange(year, month)[1])
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d
+
+
+def _first_business_day(year: int, month: int) -> date:
+    d = date(year, month, 1)
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+def runs(workdays: list[date]) -> dict[tuple[str, date], str]:
+    """(team, day) -> the function its people start that day with."""
+    days = set(workdays)
+    out = {("Payroll & HR", d): "payroll" for d in pay_dates(workdays[0], workdays[-1])}
+    for y, m in sorted({(d.year, d.month) for d in workdays}):
+        out[("Client services", _last_business_day(y, m))] = "invoicing"
+        out[("Workforce planning", _first_business_day(y, m))] = "reporting"
+    return {k: f for k, f in out.items() if k[1] in days}
+
+
+def change_day(workdays: list[date]) -> date:
+    """The Monday of the week four weeks before the data ends (or the first day)."""
+    d = workdays[max(0, len(workdays) - CHANGE_WORKDAYS_BEFORE_END)]
+    return d - timedelta(days=d.weekday())
+
+
 def plan(
-    workdays: list[date], planted_month: str, clients: list[tuple[str, float]]
+    workdays: list[date],
+    planted_month: str,
+    clients: list[tuple[str, float]],
+    changed_on: date | None = None,
 ) -> tuple[list[Unit], dict[tuple[str, date], dict[str, float]]]:
-    """Units for the whole period, and each team's hours of work per week (its Monday)."""
+    """Units for the whole period, and each team's hours of work per week (its
+    Monday); from `changed_on`, the marked change's function runs at its new pace."""
     units: list[Unit] = []
     flow, fixes = _Flow(), _Flow()
     hours: dict[tuple[str, date], dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -131,8 +188,11 @@ def plan(
         wrong = fixes.take((function,), base * ERROR_RATE.get(function, 0.0))
         units.append(Unit(day, function, team, client, n, wrong))
         monday = day - timedelta(days=day.weekday())
+        pace = PACE[function][month == planted_month]
+        if changed_on and (function, team) == CHANGE[:2] and day >= changed_on:
+            pace = CHANGE[2]
         if function != "payroll":  # payroll's hours run between pay dates, below
-            hours[(team, monday)][function] += n * PACE[function][month == planted_month]
+            hours[(team, monday)][function] += n * pace
 
     for day in workdays:
         planted = day.strftime("%Y-%m") == planted_month

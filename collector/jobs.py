@@ -1,5 +1,6 @@
-"""Background work of a running collector: the daily retention purge and the
-frequent interruption recount ("settling"), each on its own daemon thread.
+"""Background work of a running collector: the daily retention purge, the
+frequent interruption recount ("settling") and the hourly round of the weekly
+digest and alerts, each on its own daemon thread.
 
 The store keeps the data and the backlog of person-days to recount; the
 detection of interruptions is metrics (collector/metrics/interruptions.py),
@@ -28,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from collector.metrics.interruptions import Span, detect, per_day
 from collector.store import JobLock, Store, StoreError, open_job_lock, open_store
+from shared.focus import focus_seconds, focus_sessions
 
 log = logging.getLogger("backlight.server")
 
@@ -43,15 +45,20 @@ RECOUNT_EVERY_S = 2.0
 #: Retention runs at start and then once a day.
 PURGE_EVERY_S = 86_400.0
 
+#: The digest and alerts: a round at start, then every hour (docs/design.md §4:
+#: alerts are checked at least hourly). $BACKLIGHT_ALERTS_EVERY_S shortens it for tests.
+ALERTS_EVERY_S = float(os.environ.get("BACKLIGHT_ALERTS_EVERY_S") or 3600.0)
+
 #: How often a process tries the job lock, and its holder checks it still has it.
 LOCK_CHECK_S = 1.0
 
 
 def count_day(
     rows: list[tuple[float, float, int, str]], day: str, min_focus_s: float, max_away_s: float
-) -> tuple[int, float, int]:
-    """(count, away seconds, task switches) of one person-day, from its active
-    segments (start, end, utc_offset_min, category) in order."""
+) -> tuple[int, float, int, float, int]:
+    """(interruptions, away seconds, task switches, focus seconds, focus
+    sessions) of one person-day, from its active segments (start, end,
+    utc_offset_min, category) in order: one read of the day for both."""
     zones: dict[int, timezone] = {}
     spans = []
     for start, end, offset, category in rows:
@@ -61,7 +68,11 @@ def count_day(
         )
     counts = per_day(detect(spans, min_focus_s=min_focus_s, max_away_s=max_away_s))
     today = counts.get(date.fromisoformat(day))
-    return (today.count, today.away_s, today.task_switches) if today else (0, 0.0, 0)
+    sessions = focus_sessions((s.start, s.end, s.category) for s in spans)
+    focus = (focus_seconds(sessions), len(sessions))
+    return (
+        (today.count, today.away_s, today.task_switches, *focus) if today else (0, 0.0, 0, *focus)
+    )
 
 
 def open_counting_store(url: str, migrate: bool = True) -> Store:
@@ -79,6 +90,8 @@ def purge_once(url: str) -> dict[str, int]:
         # Sessions that ended or expired over a day ago are of no use to
         # anyone (the audit log keeps sign-ins and sign-outs).
         counts["sessions"] = store.purge_sessions()
+        # The sent-log of digests and alerts: a round sends only the last full week.
+        counts["alert_deliveries"] = store.purge_deliveries(cutoff)
         if any(counts.values()):
             store.audit("system", "retention.purge", cutoff.date().isoformat(), counts)
         return counts
@@ -142,11 +155,40 @@ def _recount_history_often(url: str, holding: threading.Event) -> None:
             log.warning("interruption recount of history failed: %s", exc)
 
 
+def alerts_once(url: str) -> None:
+    """One round of the weekly digest and the alerts (collector/service/alert_rounds.py).
+
+    A late import: the service layer sits above the jobs, and only this thread needs it.
+    The sent-log in the store, not the job lock alone, keeps each message to one send,
+    so a round here and `alerts send` from cron at the same time send nothing twice."""
+    from collector.service.alert_rounds import run_round
+
+    store = open_store(url, migrate=False)
+    try:
+        result = run_round(store)
+    finally:
+        store.close()
+    sent = result.digests + result.alert_mails + result.webhooks
+    if sent or result.failed:
+        (log.warning if result.failed else log.info)("alerts: %s", result.line())
+
+
+def _alerts_hourly(url: str, holding: threading.Event) -> None:
+    while True:
+        holding.wait()
+        try:
+            alerts_once(url)
+        except Exception as exc:  # a locked database or a bad setting: the next hour retries
+            log.warning("alerts round failed: %s", exc)
+        time.sleep(ALERTS_EVERY_S)
+
+
 #: (thread name, loop): each loop runs its rounds while `holding` is set.
 JOBS = (
     ("retention", _purge_daily),
     ("settle", _settle_often),
     ("recount", _recount_history_often),
+    ("alerts", _alerts_hourly),
 )
 
 
@@ -176,7 +218,7 @@ def lead(lock: JobLock, holding: threading.Event, stop: threading.Event | None =
             if got:
                 holding.set()
                 log.info(
-                    "background jobs (retention, settling, recount) run in pid %d (%s)",
+                    "background jobs (retention, settling, recount, alerts) run in pid %d (%s)",
                     pid,
                     lock.describe(),
                     extra={"jobs_pid": pid},

@@ -20,7 +20,7 @@ import click
 from collector import jobs
 from collector.cli_database import command_line
 from collector.cli_options import cli_store, db_option
-from collector.service.settings_table import SETTINGS, SettingError
+from collector.service.settings_table import SETTINGS, SettingError, masked
 from collector.store import Store
 
 
@@ -51,11 +51,11 @@ def settings_set(db_path: str | None, no_wait: bool, pairs: tuple[str, ...]) -> 
     try:
         with store.write():
             store.set_settings(changes)
-            store.audit("cli", "settings.set", "", changes)
+            store.audit("cli", "settings.set", "", masked(changes))
     except SettingError as exc:
         raise click.ClickException(str(exc)) from None
     for key in changes:
-        click.echo(f"{key} = {json.dumps(store.settings()[key])}", err=True)
+        click.echo(f"{key} = {json.dumps(masked(store.settings())[key])}", err=True)
     status = store.recount_status()
     if not status["running"]:
         return
@@ -107,7 +107,7 @@ def _wait_for_recount(store: Store) -> None:
 @db_option
 def settings_show(db_path: str | None) -> None:
     store = cli_store(db_path)
-    values = store.settings()
+    values = masked(store.settings())
     for key, s in SETTINGS.items():
         click.echo(f"{key} = {json.dumps(values[key])}\t# {s.help}")
     status = store.recount_status()

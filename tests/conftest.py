@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.screenshots",
     "tests.fixtures.postgres",
     "tests.fixtures.store",
+    "tests.fixtures.mail",
 ]

@@ -62,6 +62,7 @@ def register(app: Flask) -> None:
     from collector.admin import (  # noqa: F401
         access,
         audit,
+        changes,
         devices,
         people,
         person_rights,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from collector import account_changes
-from collector.account_changes import Actor, password_problem
+from collector.account_changes import Actor, email_problem, password_problem
 from collector.admin import bp
 from collector.admin.forms import NAME, FormErrors, audit, team_ids, text
 from collector.db import get_store
@@ -64,14 +64,18 @@ def add_user():
         errors.add("teams", "teams: a manager needs at least one team.")
     if problem := password_problem(password):
         errors.add("password", f"password: {problem}.")
+    email = text("email", 254)
+    if problem := email_problem(email):
+        errors.add("email", f"e-mail: {problem}.")
     if errors:
-        form = {"name": name, "role": role, "teams": teams}
+        form = {"name": name, "role": role, "teams": teams, "email": email}
         return _page(errors=errors, form=form, status=400)
     names = [t["name"] for t in store.teams() if t["id"] in teams]
     finance = role == "manager" and request.form.get("client_finance") == "on"
     with store.write():
-        store.add_user(name, role, password, teams, finance)
-        audit("user.add", name, {"role": role, "teams": names, "client_finance": finance})
+        store.add_user(name, role, password, teams, finance, email)
+        detail = {"role": role, "teams": names, "client_finance": finance}
+        audit("user.add", name, {**detail, "email": email} if email else detail)
     flash(f"User {name} added as {role}. Give them the initial password yourself.", "success")
     return redirect(url_for("admin.users"))
 
@@ -137,6 +141,23 @@ def unlock_user(user_id: int):
         flash(f"{user['name']} is unlocked and can sign in again.", "success")
     else:
         flash(f"{user['name']} was not locked; nothing changed.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/email")
+def set_user_email(user_id: int):
+    """Where the user's weekly digest and alerts go; empty removes the address."""
+    user = _user_or_404(user_id)
+    email = text("email", 300)
+    if problem := email_problem(email):
+        return _page(row_errors={user_id: f"E-mail for {user['name']}: {problem}."}, status=400)
+    if account_changes.set_email(get_store(), user, email, _actor()):
+        flash(
+            f"{user['name']}'s digests and alerts go to {email}."
+            if email
+            else f"{user['name']} gets no e-mail now.",
+            "success",
+        )
     return redirect(url_for("admin.users"))
 
 

@@ -71,6 +71,23 @@ GROUPS = (
         ),
     ),
     Group(
+        "Digest and alerts",
+        "Where the weekly digest and the alerts go: an SMTP relay for e-mail to managers "
+        "(their address is on Users & teams) and a webhook for chat or ticket systems. "
+        "docs/alerts.md says how to set up the relay. The password is never shown again; "
+        "leave it empty to keep it.",
+        (
+            "alerts.dashboard_url",
+            "alerts.smtp_host",
+            "alerts.smtp_port",
+            "alerts.smtp_starttls",
+            "alerts.smtp_user",
+            "alerts.smtp_password",
+            "alerts.from",
+            "alerts.webhook_url",
+        ),
+    ),
+    Group(
         "Interruptions",
         "How switches away from work are counted and what recovering from one costs.",
         (
@@ -102,6 +119,14 @@ LABELS = {
     "planning.utilisation": "Utilisation (productive share of scheduled time)",
     "planning.horizon_days": "Projection horizon (business days)",
     "planning.holidays": "Holidays (YYYY-MM-DD, comma-separated)",
+    "alerts.dashboard_url": "Dashboard address (for links)",
+    "alerts.smtp_host": "SMTP host",
+    "alerts.smtp_port": "SMTP port",
+    "alerts.smtp_starttls": "STARTTLS",
+    "alerts.smtp_user": "SMTP user",
+    "alerts.smtp_password": "SMTP password",
+    "alerts.from": "From address",
+    "alerts.webhook_url": "Webhook URL",
     **{
         f"{table.QUALITY_PREFIX}{fid}": f"{fn.name}: highest error rate"
         + (" (seed 001)" if fid in table.QUALITY_DEFAULTS else " (ours)")
@@ -123,7 +148,7 @@ def show(value) -> str:
 
 def _page(values: dict[str, str] | None = None, errors: FormErrors | None = None, status=200):
     store = get_store()
-    current = store.settings()
+    current = table.masked(store.settings())
     body = render_template(
         "admin/settings.html",
         page="settings",
@@ -131,7 +156,8 @@ def _page(values: dict[str, str] | None = None, errors: FormErrors | None = None
         labels=LABELS,
         table=table.SETTINGS,
         current={k: show(v) for k, v in current.items()},
-        values=values or {k: show(v) for k, v in current.items()},
+        values=values
+        or {k: "" if table.SETTINGS[k].secret else show(v) for k, v in current.items()},
         errors=errors or FormErrors(),
         show=show,
         recount=store.recount_status(),
@@ -150,6 +176,12 @@ def save_settings():
     current = store.settings()
     errors = FormErrors()
     sent = {k: v[:2000] for k, v in request.form.items() if k != "csrf_token"}
+    # A secret left empty keeps its value: the form never shows it.
+    sent = {
+        k: v
+        for k, v in sent.items()
+        if not (k in table.SETTINGS and table.SETTINGS[k].secret) or v.strip()
+    }
     parsed = {}
     for key, raw in sent.items():
         if key not in table.SETTINGS:
@@ -165,8 +197,8 @@ def save_settings():
         except table.SettingError as exc:
             errors.add(exc.key, f"{LABELS[exc.key]} ({exc.key}): {exc.message}.")
     if errors:
-        values = {k: show(v) for k, v in current.items()} | {
-            k: v for k, v in sent.items() if k in table.SETTINGS
+        values = {k: show(v) for k, v in table.masked(current).items()} | {
+            k: v for k, v in sent.items() if k in table.SETTINGS and not table.SETTINGS[k].secret
         }
         return _page(values, errors, 400)
     changes = {
@@ -178,7 +210,7 @@ def save_settings():
     try:
         with store.write():
             store.set_settings(changes)
-            audit("settings.set", "", changes)
+            audit("settings.set", "", table.masked(changes))
     except table.SettingError as exc:  # checked above; kept so a race cannot give a 500
         errors.add(exc.key, f"{exc.key}: {exc.message}.")
         return _page(None, errors, 400)

@@ -12,7 +12,12 @@ from collector.auth import require_client_finance, team_scope
 from collector.db import get_store
 from collector.service import reports
 from collector.service.output_units import check_csv, check_json_items, csv_rows
-from collector.service.settings_table import SettingConflict, SettingError, json_type_error
+from collector.service.settings_table import (
+    SettingConflict,
+    SettingError,
+    json_type_error,
+    masked,
+)
 from collector.web.downloads import csv_download, csv_file_name, export_scope, period
 from shared.catalogue import FUNCTION_IDS
 
@@ -224,7 +229,7 @@ def put_rules(principal, *, body: m.RulesIn):
     responses={200: m.SettingsOut},
 )
 def get_settings(_principal):
-    return {"settings": get_store().settings()}
+    return {"settings": masked(get_store().settings())}
 
 
 @operation(
@@ -253,7 +258,11 @@ def put_settings(principal, *, body: m.SettingsIn):
         with store.write():
             merged = store.set_settings(body.settings)
             store.audit(
-                principal.label, "settings.set", "", body.settings, request.remote_addr or ""
+                principal.label,
+                "settings.set",
+                "",
+                masked(body.settings),
+                request.remote_addr or "",
             )
     except SettingError as exc:
         raise ApiError(
@@ -262,7 +271,7 @@ def put_settings(principal, *, body: m.SettingsIn):
             str(exc),
             [{"field": f"settings.{exc.key}", "message": exc.message}],
         ) from None
-    return {"settings": merged}
+    return {"settings": masked(merged)}
 
 
 @operation(

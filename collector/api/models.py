@@ -212,6 +212,13 @@ class MyInterruptions(Response):
     task_switches: int
 
 
+class MyFocus(Response):
+    """The employee's own focus sessions (15 min or more, 75% on one function)."""
+
+    hours: float
+    sessions: int
+
+
 class MySummary(Response):
     """The employee's own totals, as the collector holds them."""
 
@@ -220,6 +227,7 @@ class MySummary(Response):
     total_hours: float
     categories: list[CategoryHours]
     interruptions: MyInterruptions
+    focus: MyFocus
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
+from collector.api.focus_models import FocusTime
 from collector.api.models import Response
 from collector.api.spike_models import SpikeReading
 
@@ -148,6 +149,8 @@ class InterruptionDay(Response):
     tracked_hours: float | None = None
     lost_minutes_low: float | None = None
     lost_minutes_high: float | None = None
+    focus_hours: float | None = None
+    focus_sessions: int | None = None
     suppressed: bool = False
     reason: str | None = None
 
@@ -208,6 +211,7 @@ class Interruptions(Dated):
     advice: list[AdviceOut]
     thresholds: Thresholds = Field(description="The thresholds the counts were made with.")
     recount: Recount
+    focus: FocusTime = Field(description="Focus sessions over the same days as the totals.")
 
 
 class ClientFunction(Response):

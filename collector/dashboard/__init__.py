@@ -27,6 +27,7 @@ NAV = [
     ("dashboard.teams", "Teams"),
     ("dashboard.interruptions", "Interruptions"),
     ("dashboard.spikes", "Spike calendar"),
+    ("dashboard.before_after_page", "Before/after"),
     ("dashboard.clients", "Clients"),
     ("dashboard.review", "Monthly review"),
     ("dashboard.quarterly", "Quarterly review"),
@@ -39,6 +40,7 @@ ADMIN_NAV = [
     ("admin.access", "Tokens & keys"),
     ("admin.devices", "Devices"),
     ("admin.rules", "Rules"),
+    ("admin.changes_page", "Changes"),
     ("admin.settings", "Settings"),
     ("admin.audit", "Audit log"),
 ]

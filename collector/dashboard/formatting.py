@@ -88,6 +88,7 @@ def cell(value: Any, kind: str, currency: str = "USD") -> str:
         "per_unit": per_unit,
         "count": count,
         "number": num,
+        "figure": lambda v: f"{v:,.3g}",  # three significant digits: 2.4, 1.25, 0.0512
         "share": share,
         "change": lambda v: share(v, signed=True),
         "share1": lambda v: share(v, digits=1),
@@ -126,6 +127,7 @@ def register(app: Flask) -> None:
 CSV_DIGITS = {
     "hours": 2,
     "number": 2,
+    "figure": 4,
     "minutes": 2,
     "money": 2,
     "count": 0,

@@ -18,8 +18,9 @@ a lead or an auditor can recompute it from the daily table.
   and d_i = H_i - R U_i for each day, SE(R) = sqrt(s_d^2 / n) / mean(U).
   Daily hours per unit are no use on their own: most days record no units.
 
-Lower is better for both. The verdict: "improved" when the whole interval is
-below zero, "worse" when it is all above, else "no clear change"; and no
+Lower is better for both (for focus time, higher). The verdict: "improved"
+when the whole interval is on the better side of zero, "worse" when it is
+all on the other, else "no clear change"; and no
 verdict when either window has fewer than MIN_DAYS days.
 """
 
@@ -63,8 +64,9 @@ def ratio_estimate(hours: Sequence[float], units: Sequence[float]) -> Estimate |
     return Estimate(r, se, n)
 
 
-def compare(before: Estimate | None, after: Estimate | None) -> dict:
-    """After minus before, its interval and the verdict (lower is better)."""
+def compare(before: Estimate | None, after: Estimate | None, lower_is_better: bool = True) -> dict:
+    """After minus before, its interval and the verdict: lower is better for hours
+    per unit and interruptions, higher for focus time (`lower_is_better=False`)."""
     if before is None or after is None:
         return {
             "before": before.value if before else None,
@@ -83,9 +85,9 @@ def compare(before: Estimate | None, after: Estimate | None) -> dict:
     if not enough:
         verdict = None
     elif high < 0:
-        verdict = "improved"
+        verdict = "improved" if lower_is_better else "worse"
     elif low > 0:
-        verdict = "worse"
+        verdict = "worse" if lower_is_better else "improved"
     else:
         verdict = "no clear change"
     return {

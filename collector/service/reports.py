@@ -21,6 +21,7 @@ from collector.metrics import (
     time_per_unit,
 )
 from collector.metrics.client_functions import client_function_rows
+from collector.metrics.focus import focus_totals
 from collector.metrics.review import spike_reading
 from collector.metrics.unit_spans import LOOKBACK_DAYS, UnitSpan, unit_spans
 from collector.service.report_weeks import WeekParts, group_floor, hidden_group, week_parts
@@ -184,6 +185,8 @@ def interruptions_report(
                 "people": r["people"],
                 "lost_minutes_low": cost["lost_minutes_low"],
                 "lost_minutes_high": cost["lost_minutes_high"],
+                "focus_hours": r["focus_s"] / 3600,
+                "focus_sessions": r["focus_sessions"],
             }
         )
     # Totals minus the shown days give the hidden days back, so those count in
@@ -210,6 +213,7 @@ def interruptions_report(
         "suppressed_days_in_totals": in_totals,
         "advice": interruption_advice(per_person_day or 0.0, total["share_of_tracked_high"]),
         **counted_with(store),
+        "focus": focus_totals(rows, person_days),
     }
 
 

@@ -10,8 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from shared.catalogue import FUNCTION_IDS
 
@@ -34,11 +35,17 @@ CURRENCY = r"^[A-Z]{3}$"
 HOLIDAYS = r"^(\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*)?$"
 
 
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA names this collector's tz database knows, as the API
+    document lists them (an enum: any other string is refused)."""
+    return tuple(sorted(available_timezones() | {"UTC"}))
+
+
 def _time_zone(value: str) -> str | None:
-    """Why a time-zone name is not one this machine knows, or None."""
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    """Why a time-zone name is not one this machine knows, or None. Looked
+    up in the list, never opened as a path (ZoneInfo takes "Etc/../UTC")."""
+    if value not in time_zone_names():
         return "expected an IANA time zone such as Europe/Berlin or UTC"
     return None
 
@@ -58,6 +65,16 @@ def holidays(values: dict[str, Any]) -> set[date]:
     return {date.fromisoformat(p) for p in values["planning.holidays"].split(",") if p}
 
 
+#: The shape of an IANA zone name (UTC, Europe/Berlin, America/Argentina/Buenos_Aires,
+#: Etc/GMT+5), so the API document does not offer "0"; `_time_zone` checks it exists.
+TIMEZONE = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
+HOST = r"^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$"
+EMAIL = r"^[^@\s<>,;]+@[^@\s<>,;]+$"
+URL = r"^https?://[^\s]+$"
+#: A URL or nothing (the setting is off).
+URL_OR_NONE = r"^$|^https?://[^\s]+$"
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -70,6 +87,8 @@ class Setting:
     max_length: int = 64  # for text settings
     blank: bool = False  # for text settings: may be empty
     check: Callable[[str], str | None] | None = None  # for text settings: why not, or None
+    choices: Callable[[], tuple[str, ...]] | None = None  # for text settings: the only values
+    secret: bool = False  # shown as "(set)" by `settings show` and the API
 
 
 SETTINGS: dict[str, Setting] = {
@@ -103,7 +122,9 @@ SETTINGS: dict[str, Setting] = {
             "UTC",
             str,
             help="where days end for due times and the backlog (IANA name)",
+            pattern=TIMEZONE,
             check=_time_zone,
+            choices=time_zone_names,
         ),
         Setting("planning.day_hours", 8.0, float, 1, 24, "scheduled hours in a working day"),
         Setting(
@@ -124,6 +145,59 @@ SETTINGS: dict[str, Setting] = {
             max_length=1100,
             blank=True,
             check=_holiday_dates,
+        ),
+        Setting(
+            "alerts.smtp_host",
+            "",
+            str,
+            help="SMTP relay for digests and alerts (empty: no e-mail)",
+            pattern=HOST,
+            blank=True,
+            max_length=253,
+        ),
+        Setting("alerts.smtp_port", 25, int, 1, 65535, "SMTP port (587 with STARTTLS)"),
+        Setting("alerts.smtp_starttls", False, bool, help="upgrade the SMTP session with TLS"),
+        Setting(
+            "alerts.smtp_user",
+            "",
+            str,
+            help="SMTP login (empty: none)",
+            blank=True,
+            max_length=254,
+        ),
+        Setting(
+            "alerts.smtp_password",
+            "",
+            str,
+            help="SMTP password",
+            blank=True,
+            max_length=254,
+            secret=True,
+        ),
+        Setting(
+            "alerts.from",
+            "backlight@localhost",
+            str,
+            help="the From address of digests and alerts",
+            pattern=EMAIL,
+            max_length=254,
+        ),
+        Setting(
+            "alerts.webhook_url",
+            "",
+            str,
+            help="a URL that receives each alert as JSON (empty: none)",
+            pattern=URL_OR_NONE,
+            blank=True,
+            max_length=2000,
+        ),
+        Setting(
+            "alerts.dashboard_url",
+            "http://127.0.0.1:8000",
+            str,
+            help="the dashboard's address as managers reach it, for the links in mail",
+            pattern=URL,
+            max_length=2000,
         ),
         *(
             Setting(
@@ -186,6 +260,8 @@ def parse_value(key: str, value: Any) -> Any:
             why = setting.check(parsed) if setting.check else None
             if why:
                 raise SettingError(key, why)
+    except SettingError:
+        raise  # a pattern or a check said why: keep its words
     except (TypeError, ValueError):
         raise SettingError(key, f"expected {kind.__name__}, got {value!r}") from None
     if setting.minimum is not None and parsed < setting.minimum:
@@ -207,6 +283,14 @@ def check_consistency(values: dict[str, Any]) -> None:
         )
 
 
+def masked(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as shown or logged: a secret (the SMTP password) as "(set)" or ""."""
+    return {
+        k: ("(set)" if v else "") if k in SETTINGS and SETTINGS[k].secret else v
+        for k, v in values.items()
+    }
+
+
 def defaults() -> dict[str, Any]:
     return {k: s.default for k, s in SETTINGS.items()}
 
@@ -224,6 +308,8 @@ def json_schema() -> dict[str, Any]:
             prop["maximum"] = s.maximum
         if s.pattern:
             prop["pattern"] = s.pattern
+        if s.choices:
+            prop["enum"] = list(s.choices())
         if s.kind is str:
             prop["maxLength"] = s.max_length
             if not s.blank:
@@ -261,4 +347,6 @@ def json_type_error(key: str, value: Any) -> str | None:
         ok = isinstance(value, str) and (
             setting.pattern is None or re.fullmatch(setting.pattern, value) is not None
         )
+        if ok and setting.choices and value not in setting.choices():
+            return f"expected one of the document's values, got {value!r}"
     return None if ok else f"expected {kind.__name__}, got {value!r}"

@@ -77,8 +77,22 @@ class AccessStore(ABC):
     # -- Web accounts and sign-in ------------------------------------------
     @abstractmethod
     def add_user(
-        self, name: str, role: str, password: str, team_ids: list[int], client_finance: bool = False
+        self,
+        name: str,
+        role: str,
+        password: str,
+        team_ids: list[int],
+        client_finance: bool = False,
+        email: str = "",
     ) -> int: ...
+
+    @abstractmethod
+    def set_user_email(self, user_id: int, email: str) -> bool:
+        """True when the address changed ("" removes it)."""
+
+    @abstractmethod
+    def mail_recipients(self) -> list[dict]:
+        """Open accounts with an e-mail: {id, name, role, email, team_ids}."""
 
     @abstractmethod
     def user_by_name(self, name: str) -> dict | None: ...

@@ -43,9 +43,10 @@ if TYPE_CHECKING:
 
 #: (start, end, utc_offset_min, category) of a person-day's active segments in
 #: order, the day (ISO), min_focus_s, max_away_s -> (interruptions, away
-#: seconds, task switches) of that day.
+#: seconds, task switches, focus seconds, focus sessions) of that day.
 DayCounter = Callable[
-    [list[tuple[float, float, int, str]], str, float, float], tuple[int, float, int]
+    [list[tuple[float, float, int, str]], str, float, float],
+    tuple[int, float, int, float, int],
 ]
 
 
@@ -220,6 +221,21 @@ class Store(AccessStore):
     @abstractmethod
     def audit_count(self) -> int: ...
 
+    # -- Digest and alert deliveries (the sent-log) -------------------------
+    @abstractmethod
+    def claim_delivery(
+        self, key: str, recipient: str, kind: str, team: str, period: str
+    ) -> bool: ...
+
+    @abstractmethod
+    def finish_delivery(self, key: str, recipient: str, sent: bool) -> None: ...
+
+    @abstractmethod
+    def purge_deliveries(self, before: datetime) -> int: ...
+
+    @abstractmethod
+    def deliveries(self, limit: int = 500) -> list[dict]: ...
+
     # -- Ingest and retention ----------------------------------------------
     @abstractmethod
     def ingest(
@@ -295,6 +311,24 @@ class Store(AccessStore):
         self, team_ids: list[int] | None, start: str, end: str, function: str
     ) -> list[str]:
         """Days with output units of `function` recorded."""
+
+    @abstractmethod
+    def active_spans(
+        self, team_ids: list[int] | None, start: str, end: str
+    ) -> list[tuple[int, str, float, float, str]]:
+        """(person_id, day, start, end, category) of the active segments, ordered."""
+
+    # -- Marked changes (before/after) --------------------------------------
+    @abstractmethod
+    def add_change(self, day: str, note: str, team_ids: list[int], actor: str, ip: str = "") -> int:
+        """Store a change and its audit entry in one transaction; its id."""
+
+    @abstractmethod
+    def changes(self, team_ids: list[int] | None = None) -> list[dict]:
+        """{id, day, note, created_at, created_by, teams, team_ids}, newest first."""
+
+    @abstractmethod
+    def change(self, change_id: int) -> dict | None: ...
 
     @abstractmethod
     def client_hours(self, start: str, end: str) -> dict[str, tuple[float, int]]: ...

@@ -97,6 +97,11 @@ Never collected:
 
 {_roles_table(facts)}
 
+Weekly digest and alerts: when an admin sets an SMTP relay or a webhook, managers with an
+e-mail address get their own teams' figures of the last full week by e-mail, and alerts go
+to them and to the webhook. These carry the same aggregates the report pages show, with
+the same minimum group of {facts.min_group_size} people, and never a person's name.
+
 ## 4. Retention and location
 
 - Retention: {kept_for(facts.retention_days)}; totals without any person's name may be kept

@@ -134,7 +134,8 @@ def roles(report_pages: tuple[str, ...], admin_pages: tuple[str, ...], group: in
         Role(
             "Admins",
             "everything managers see, for every team, and the accounts, enrollment tokens, "
-            "devices (which person enrolled which computer), rules, settings and audit log",
+            "devices (which person enrolled which computer), rules, settings, marked changes "
+            "and audit log",
             report_pages + admin_pages,
         ),
         Role("Nobody", "window titles, key values, screenshots, web addresses: never sent"),

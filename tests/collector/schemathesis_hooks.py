@@ -13,9 +13,14 @@ the rest:
   collector's date are refused, so a valid date of any year is moved into
   the past (same month and day, a past year), in JSON items (the API's and
   the employee's own log) and in CSV bodies, sent as str or bytes;
+* a marked change: its teams are stored names (generated ones become
+  'ops') and its day at most a year ahead (a valid day moves into the past);
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
-  moved to the last three hours (500 fit), keeping their number and states.
+  moved to the last three hours (500 fit), keeping their number and states;
+* settings: `org.timezone` names a zone this machine's tz database has and
+  `planning.holidays` real calendar days, which a pattern cannot list, so a
+  well-shaped name or date that is not one becomes UTC or no holiday.
 
 Only values that are valid on their own are touched, so a negative case
 keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.
@@ -166,8 +171,42 @@ def _fit_absences(items: list) -> None:
         item["from"], item["to"] = start.isoformat(), end.isoformat()
 
 
+_DAY_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _fit_holidays(settings: dict) -> None:
+    """The document's pattern says YYYY-MM-DD; a day such as 2989-00-35 fits
+    it and is still no calendar day, which the collector rightly refuses."""
+    value = settings.get("planning.holidays")
+    if not isinstance(value, str):
+        return
+
+    def real(m: re.Match) -> str:
+        year, month, day = (int(g) for g in m.groups())
+        return f"{max(year, 1):04d}-{min(max(month, 1), 12):02d}-{min(max(day, 1), 28):02d}"
+
+    settings["planning.holidays"] = _DAY_SHAPE.sub(real, value)
+
+
+def _fit_change(body: dict) -> None:
+    """A change names stored teams ('ops' is the fuzz collector's) and is at most a
+    year ahead: a valid day of any year is moved into the past."""
+    teams = body.get("teams")
+    if isinstance(teams, list) and teams and all(isinstance(t, str) for t in teams):
+        body["teams"] = ["ops"]
+    day = _day(body.get("day"))
+    if day is not None:
+        body["day"] = _past(day).isoformat()
+
+
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
+    if case.operation.path.endswith("/settings") and isinstance(case.body, dict):
+        settings = case.body.get("settings")
+        if isinstance(settings, dict):
+            _fit_holidays(settings)
+    if case.operation.path.endswith("/changes") and isinstance(case.body, dict):
+        _fit_change(case.body)
     if isinstance(case.query, dict):
         _fit_range(case.query)
     if case.operation.path.endswith("/absences") and isinstance(case.body, dict):

@@ -166,3 +166,53 @@ def test_client_finance_is_a_permission_of_its_own(org, bo):
     actions += [e["action"] for e in audit(c, "user.client_finance.withdraw", bo)]
     assert actions == ["user.client_finance.grant", "user.client_finance.withdraw"]
     cli_fails(c.db, "user", "client-finance", "ann", "off")
+
+
+def test_user_add_email_and_user_email_set_where_the_digest_goes(org):
+    c = org
+    out = cli_fails(
+        c.db,
+        "user",
+        "add",
+        "cy",
+        "--role",
+        "manager",
+        "--team",
+        "ops",
+        "--email",
+        "cy@",
+        stdin=PASSWORD + "\n",
+    )
+    assert "--email: give one address such as name@example.com" in out.stderr
+    assert "cy" not in [u["name"] for u in _users(c)]
+    c.cli(
+        "user",
+        "add",
+        "cy",
+        "--role",
+        "manager",
+        "--team",
+        "ops",
+        "--email",
+        "cy@example.com",
+        stdin=PASSWORD + "\n",
+    )
+    (cy,) = [u for u in _users(c) if u["name"] == "cy"]
+    assert cy["email"] == "cy@example.com"
+    assert "cy@example.com" in audit(c, "user.add", "cy")[0]["detail"]
+    assert "cy@example.com" in [line.split("\t")[-1] for line in c.cli("user", "list").splitlines()]
+    cli_fails(c.db, "user", "email", "cy", "two@example.com three@example.com")
+    c.cli("user", "email", "cy", "cy.new@example.com")
+    assert [u["email"] for u in _users(c) if u["name"] == "cy"] == ["cy.new@example.com"]
+    c.cli("user", "email", "cy", "")
+    assert [u["email"] for u in _users(c) if u["name"] == "cy"] == [""]
+    assert len(audit(c, "user.email", "cy")) == 2
+    cli_fails(c.db, "user", "email", "nobody", "a@example.com")
+
+
+def _users(collector) -> list[dict]:
+    store = collector.store()
+    try:
+        return store.admin_users()
+    finally:
+        store.close()

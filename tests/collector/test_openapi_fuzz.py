@@ -81,6 +81,9 @@ def test_openapi_document_describes_every_operation(collector):
         "/api/v1/reports/monthly-review",
         "/api/v1/reports/workload",
         "/api/v1/reports/uncategorised",
+        "/api/v1/reports/spikes",
+        "/api/v1/reports/before-after",
+        "/api/v1/changes",
         "/api/v1/rules",
     ]:
         assert path in paths, path

@@ -27,7 +27,7 @@ from tests.fixtures.collector_server import CollectorServer, now_iso
 pytestmark = pytest.mark.slow
 
 WORKERS = 2
-JOBS_LINE = "background jobs (retention, settling, recount) run in pid"
+JOBS_LINE = "background jobs (retention, settling, recount, alerts) run in pid"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

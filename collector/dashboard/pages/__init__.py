@@ -154,7 +154,8 @@ def home():
 
 
 def _register() -> None:
-    from collector.dashboard.pages import (
+    from collector.dashboard.pages import (  # noqa: F401 (before_after registers its own routes)
+        before_after,
         client_functions,
         clients,
         functions,

@@ -88,12 +88,16 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             Column("lost_minutes_high", "Minutes lost (high)", "number"),
             Column("task_switches", "Task switches", "count"),
             Column("tracked_hours", "Tracked hours", "hours"),
+            Column("focus_hours", "Focus hours", "hours"),
+            Column("focus_sessions", "Focus sessions", "count"),
         ],
         rows,
         currency=cur,
         note="Minutes lost = minutes away + recovery per interruption "
         f"({page.extra['recovery'][0]:g}–{page.extra['recovery'][1]:g} minutes). "
-        "Task switches (from one function straight to another) are counted apart.",
+        "Task switches (from one function straight to another) are counted apart. "
+        "A focus session is 15 minutes or more with at least 75% on one work function; "
+        "it ends after more than 4 minutes away from it.",
     )
     per_day = report["per_person_day"]
     page.headline = [
@@ -118,6 +122,7 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
             f"at {money(s['cost.hourly_rate'], cur)} an hour",
         ),
         Figure("Task switches", count(report["task_switches"]), "function to function"),
+        _focus_figure(report["focus"]),
     ]
     if not html:
         return page
@@ -157,3 +162,13 @@ def build(store: Store, principal: Principal, f: Filters, html: bool) -> Page:
         )
     )
     return page
+
+
+def _focus_figure(focus: dict) -> Figure:
+    per_day = focus["hours_per_person_day"]
+    return Figure(
+        "Focus time",
+        hours(per_day),
+        f"per person per day, in {num(focus['sessions_per_person_day'] or 0)} sessions "
+        "of 15 min or more",
+    )

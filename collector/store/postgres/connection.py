@@ -346,7 +346,7 @@ class PostgresConnection(Store):
 
     def count_day(
         self, rows: list[tuple[float, float, int, str]], day: str, limits: tuple[float, float]
-    ) -> tuple[int, float, int]:
+    ) -> tuple[int, float, int, float, int]:
         if self.count_day_with is None:
             raise StoreError(
                 "this store was opened without an interruption counter "

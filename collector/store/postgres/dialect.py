@@ -29,6 +29,7 @@ IDENTITY_TABLES = frozenset(
         "audit_log",
         "web_sessions",
         "absences",
+        "changes",
     }
 )
 

@@ -17,7 +17,9 @@ from collector.store.postgres.health import PostgresHealthMixin
 from collector.store.postgres.ingest import PostgresIngestMixin
 from collector.store.postgres.person_data import PostgresWipeMixin
 from collector.store.sqlite.absences import AbsencesMixin
+from collector.store.sqlite.alert_log import AlertLogMixin
 from collector.store.sqlite.audit import AuditMixin
+from collector.store.sqlite.changes import ChangesMixin
 from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
 from collector.store.sqlite.daily import DailyQueriesMixin
@@ -36,6 +38,7 @@ _SESSION_SECRET = "_session_secret"
 
 class PostgresStore(
     TeamsMixin,
+    AlertLogMixin,
     DevicesMixin,
     UsersMixin,
     PostgresApiKeysMixin,
@@ -48,6 +51,7 @@ class PostgresStore(
     InterruptionRecountMixin,
     QueriesMixin,
     DailyQueriesMixin,
+    ChangesMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

@@ -62,3 +62,18 @@ class DailyQueriesMixin:
             [function, start, end, *params],
         )
         return [str(r[0]) for r in rows]
+
+    def active_spans(
+        self: Store, team_ids: list[int] | None, start: str, end: str
+    ) -> list[tuple[int, str, float, float, str]]:
+        """(person_id, day, start, end, category) of every active segment, in order
+        per person and day: the raw material of focus sessions (shared/focus.py)."""
+        where, params = in_list("p.team_id", team_ids)
+        rows = self.all(
+            f"""SELECT s.person_id, s.day, s.start, s.end, s.category
+                FROM segments s JOIN people p ON p.id = s.person_id
+                WHERE s.day BETWEEN ? AND ? AND s.state = 'active'{where}
+                ORDER BY s.person_id, s.day, s.start""",
+            [start, end, *params],
+        )
+        return [(int(r[0]), str(r[1]), float(r[2]), float(r[3]), str(r[4])) for r in rows]

@@ -14,6 +14,12 @@ so a query does not settle; it recounts the days still marked in memory
 is stored, so a report never shows a stale count either. The backlog is a
 few seconds of uploads, so that costs little.
 
+The same recount finds the day's focus sessions (shared/focus.py), kept
+beside the counts in `interruption_days` (focus_s, focus_sessions), so focus
+is settled, corrected in memory and erased exactly as interruptions are.
+Counts below are 5-vectors: (interruptions, away seconds, task switches,
+focus seconds, focus sessions); team_days carries the first three.
+
 Crash safety: the mark commits with the segments, and a settle deletes the
 marks in the same transaction that writes the counts, so a crash on either
 side leaves the day marked and the next settle recounts it.
@@ -87,13 +93,13 @@ class InterruptionsMixin:
             """UPDATE team_days SET interruptions = interruptions + ?,
                away_s = away_s + ?, task_switches = task_switches + ?
                WHERE day = ? AND team_id = ?""",
-            (*change, day, team_id),
+            (*change[:3], day, team_id),
         )
 
     def unsettled_changes(
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> dict[str, list]:
-        """Per day in the range: the change in (count, away seconds, task switches)
+        """Per day in the range: the change in the five counts (see the module)
         that settling the marked person-days will bring, worked out without writing.
 
         Call it in the same read transaction as the read it corrects."""
@@ -106,14 +112,14 @@ class InterruptionsMixin:
         return self._changes(marked)
 
     def unsettled_person_counts(self: Store, person_id: int, start: str, end: str) -> list[float]:
-        """The change in one person's (count, away seconds, task switches) over a
-        range that settling will bring, without writing; see unsettled_changes."""
+        """The change in one person's five counts (see the module) over a range
+        that settling will bring, without writing; see unsettled_changes."""
         marked = self.all(
             """SELECT person_id, day FROM interruption_backlog
                WHERE person_id = ? AND day BETWEEN ? AND ?""",
             (person_id, start, end),
         )
-        total = [0, 0.0, 0]
+        total = [0, 0.0, 0, 0.0, 0]
         for change in self._changes(marked).values():
             total = [t + c for t, c in zip(total, change, strict=True)]
         return total
@@ -127,7 +133,7 @@ class InterruptionsMixin:
         for person_id, day in marked:
             new = self._count_day(person_id, day, *limits)
             old = self._stored_counts(person_id, day)
-            total = changes.setdefault(day, [0, 0.0, 0])
+            total = changes.setdefault(day, [0, 0.0, 0, 0.0, 0])
             for i, (n, o) in enumerate(zip(new, old, strict=True)):
                 total[i] += n - o
         return changes
@@ -138,23 +144,24 @@ class InterruptionsMixin:
         """Detect again over the whole person-day, so batch borders do not matter,
         and store the result (inside settle's transaction).
 
-        Returns the change in (count, away seconds, task switches), for the
-        per-team totals."""
+        Returns the change in the five counts; the per-team totals take the
+        first three."""
         new = self._count_day(person_id, day, min_focus_s, max_away_s)
         old = self._stored_counts(person_id, day)
         self.conn.execute(
-            """INSERT INTO interruption_days (person_id, team_id, day, count, away_s, task_switches)
-               VALUES (?, ?, ?, ?, ?, ?)
+            """INSERT INTO interruption_days (person_id, team_id, day, count, away_s,
+               task_switches, focus_s, focus_sessions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (person_id, day) DO UPDATE SET count = excluded.count,
-               away_s = excluded.away_s, task_switches = excluded.task_switches""",
+               away_s = excluded.away_s, task_switches = excluded.task_switches,
+               focus_s = excluded.focus_s, focus_sessions = excluded.focus_sessions""",
             (person_id, team_id, day, *new),
         )
         return [n - o for n, o in zip(new, old, strict=True)]
 
     def _count_day(
         self: Store, person_id: int, day: str, min_focus_s: float, max_away_s: float
-    ) -> tuple[int, float, int]:
-        """(count, away seconds, task switches) of one person-day, from its segments.
+    ) -> tuple[int, float, int, float, int]:
+        """The five counts of one person-day, from its segments.
 
         Detection itself is not storage: the counter the store was opened with
         (collector/jobs.py) turns the day's active spans into counts."""
@@ -167,13 +174,14 @@ class InterruptionsMixin:
         ).fetchall()
         return self.count_day(rows, day, (min_focus_s, max_away_s))
 
-    def _stored_counts(self: Store, person_id: int, day: str) -> tuple[int, float, int]:
+    def _stored_counts(self: Store, person_id: int, day: str) -> tuple[int, float, int, float, int]:
         row = self.conn.execute(
-            """SELECT count, away_s, task_switches FROM interruption_days
-               WHERE person_id = ? AND day = ?""",
+            """SELECT count, away_s, task_switches, COALESCE(focus_s, 0),
+                      COALESCE(focus_sessions, 0)
+               FROM interruption_days WHERE person_id = ? AND day = ?""",
             (person_id, day),
         ).fetchone()
-        return tuple(row) if row else (0, 0.0, 0)
+        return tuple(row) if row else (0, 0.0, 0, 0.0, 0)
 
 
 def _limits(settings: dict) -> tuple[float, float]:

@@ -80,7 +80,8 @@ class QueriesMixin:
     def interruption_days(
         self: Store, team_ids: list[int] | None, start: str, end: str
     ) -> list[dict]:
-        """Per day: interruptions, away seconds, task switches, working seconds, people.
+        """Per day: interruptions, away seconds, task switches, working seconds,
+        people, and focus (seconds, sessions, and the person-days it counts).
 
         Reads only: person-days not settled yet are recounted in memory."""
         where, params = in_list("team_id", team_ids)
@@ -96,12 +97,25 @@ class QueriesMixin:
                     [start, end, *params],
                 )
             ]
+            focus = {
+                f["day"]: f
+                for f in self.all(
+                    f"""SELECT day, COALESCE(SUM(focus_s), 0) AS focus_s,
+                           COALESCE(SUM(focus_sessions), 0) AS focus_sessions
+                    FROM interruption_days WHERE day BETWEEN ? AND ?{where}
+                    GROUP BY day""",
+                    [start, end, *params],
+                )
+            }
             changes = self.unsettled_changes(team_ids, start, end)
         for r in rows:
-            count, away_s, switches = changes.get(r["day"], (0, 0.0, 0))
+            count, away_s, switches, focus_s, sessions = changes.get(r["day"], (0, 0.0, 0, 0.0, 0))
             r["count"] += count
             r["away_s"] += away_s
             r["task_switches"] += switches
+            f = focus.get(r["day"])
+            r["focus_s"] = (f["focus_s"] if f else 0.0) + focus_s
+            r["focus_sessions"] = (f["focus_sessions"] if f else 0) + sessions
         return rows
 
     def client_hours(self: Store, start: str, end: str) -> dict[str, tuple[float, int]]:
@@ -210,12 +224,15 @@ class QueriesMixin:
             )
             intr = self.one(
                 """SELECT COALESCE(SUM(count), 0), COALESCE(SUM(away_s), 0),
-                          COALESCE(SUM(task_switches), 0)
+                          COALESCE(SUM(task_switches), 0), COALESCE(SUM(focus_s), 0),
+                          COALESCE(SUM(focus_sessions), 0)
                    FROM interruption_days WHERE person_id = ? AND day BETWEEN ? AND ?""",
                 (person_id, start, end),
             )
             change = self.unsettled_person_counts(person_id, start, end)
-        count, away_s, switches = (a + b for a, b in zip(intr, change, strict=True))
+        count, away_s, switches, focus_s, sessions = (
+            a + b for a, b in zip(intr, change, strict=True)
+        )
         return {
             "categories": [dict(r) for r in cats],
             "interruptions": {
@@ -223,6 +240,7 @@ class QueriesMixin:
                 "away_minutes": away_s / 60,
                 "task_switches": int(switches),
             },
+            "focus": {"hours": focus_s / 3600, "sessions": int(sessions)},
         }
 
     def weekly_people(

@@ -346,3 +346,81 @@ def m014_work_items(db: Database) -> None:
         "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
         (WORK_ITEM_SALT, secrets.token_hex(32)),
     )
+
+
+@migrations()
+def m015_alerts(db: Database) -> None:
+    """The weekly digest and the alerts (docs/design.md §4 "Digest and alerts").
+
+    * ``users.email``: where a manager's digest and alerts go (empty: none).
+    * ``alert_deliveries``: one row per message and recipient, claimed before
+      it is sent and stamped when it was, so nothing goes out twice whatever
+      process or command sends; a send that failed removes its claim and is
+      tried again on the next round. ``recipient`` is an address or "webhook".
+    It runs after m014 (deferred work) and before m016.
+    """
+    db.executescript(
+        """
+        ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+        CREATE TABLE alert_deliveries (
+            key TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            team TEXT NOT NULL DEFAULT '',
+            period TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            sent_at TEXT,
+            PRIMARY KEY (key, recipient)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
+def m016_changes(db: Database) -> None:
+    """Changes an admin marks (a new rule pack, a process change, a training)
+    with the day they took effect and the teams they concern, for the
+    before/after comparison (issue 14). m015 is the routines work's."""
+    db.executescript(
+        """
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            note TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        );
+        CREATE TABLE change_teams (
+            change_id INTEGER NOT NULL REFERENCES changes(id),
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            PRIMARY KEY (change_id, team_id)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
+def m017_focus(db: Database) -> None:
+    """Focus sessions per person-day (shared/focus.py), beside the interruption
+    counts the same recount makes (interruptions.py). NULL until counted: the
+    person-days already stored go to the recount of history
+    (interruption_recount.py), which the background job works off, so an
+    upgraded database gets focus for its whole history without a report
+    recounting it in memory."""
+    db.executescript(
+        """
+        ALTER TABLE interruption_days ADD COLUMN focus_s REAL;
+        ALTER TABLE interruption_days ADD COLUMN focus_sessions INTEGER;
+        INSERT OR IGNORE INTO interruption_recount_queue (person_id, team_id, day)
+            SELECT person_id, team_id, day FROM interruption_days;
+        """
+    )
+    queued = db.execute("SELECT COUNT(*) FROM interruption_recount_queue").fetchone()[0]
+    if queued:
+        from datetime import datetime
+
+        db.execute(
+            "UPDATE interruption_recount SET total = ?, started_at = ?, finished_at = NULL "
+            "WHERE id = 1",
+            (queued, datetime.now().astimezone().isoformat()),
+        )

@@ -15,8 +15,10 @@ from typing import Any
 from collector.store.base import DayCounter
 from collector.store.errors import StoreError
 from collector.store.sqlite.absences import AbsencesMixin
+from collector.store.sqlite.alert_log import AlertLogMixin
 from collector.store.sqlite.api_keys import ApiKeysMixin
 from collector.store.sqlite.audit import AuditMixin
+from collector.store.sqlite.changes import ChangesMixin
 from collector.store.sqlite.clients import ClientsMixin
 from collector.store.sqlite.configuration import ConfigurationMixin
 from collector.store.sqlite.connection import SqliteConnection
@@ -39,6 +41,7 @@ _SESSION_SECRET = "_session_secret"
 
 class SqliteStore(
     TeamsMixin,
+    AlertLogMixin,
     DevicesMixin,
     UsersMixin,
     ApiKeysMixin,
@@ -51,6 +54,7 @@ class SqliteStore(
     InterruptionRecountMixin,
     QueriesMixin,
     DailyQueriesMixin,
+    ChangesMixin,
     AbsencesMixin,
     WorkItemsMixin,
     WebSessionsMixin,

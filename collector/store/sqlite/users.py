@@ -29,12 +29,21 @@ class UsersMixin:
         password: str,
         team_ids: list[int],
         client_finance: bool = False,
+        email: str = "",
     ) -> int:
         with self.write() as c:
             cur = c.execute(
-                """INSERT INTO users (name, role, password_hash, created_at, sees_client_finance)
-                   VALUES (?, ?, ?, ?, ?)""",
-                (name, role, security.hash_password(password), now_iso(), int(client_finance)),
+                """INSERT INTO users (name, role, password_hash, created_at, sees_client_finance,
+                                      email)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (
+                    name,
+                    role,
+                    security.hash_password(password),
+                    now_iso(),
+                    int(client_finance),
+                    email,
+                ),
             )
             user_id = int(cur.lastrowid)
             c.executemany(
@@ -84,7 +93,7 @@ class UsersMixin:
             {**dict(r), "team_ids": [], "team_names": []}
             for r in self.all(
                 """SELECT id, name, role, created_at, disabled_at, locked_until,
-                          sees_client_finance FROM users
+                          sees_client_finance, email FROM users
                    ORDER BY role = 'manager', name"""
             )
         ]
@@ -97,6 +106,27 @@ class UsersMixin:
             if user is not None:
                 user["team_ids"].append(row["id"])
                 user["team_names"].append(row["name"])
+        return users
+
+    def set_user_email(self: Store, user_id: int, email: str) -> bool:
+        with self.write() as c:
+            cur = c.execute(
+                "UPDATE users SET email = ? WHERE id = ? AND email != ?", (email, user_id, email)
+            )
+        return cur.rowcount > 0
+
+    def mail_recipients(self: Store) -> list[dict]:
+        users = [
+            {**dict(r), "team_ids": []}
+            for r in self.all(
+                """SELECT id, name, role, email FROM users
+                   WHERE disabled_at IS NULL AND email != '' ORDER BY id"""
+            )
+        ]
+        by_id = {u["id"]: u for u in users}
+        for row in self.all("SELECT user_id, team_id FROM user_teams ORDER BY team_id"):
+            if row["user_id"] in by_id:
+                by_id[row["user_id"]]["team_ids"].append(row["team_id"])
         return users
 
     def principal_for_user(self: Store, user_id: int) -> Principal | None:

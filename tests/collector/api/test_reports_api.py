@@ -132,6 +132,17 @@ def test_hidden_days_stay_out_of_totals_when_few_people_share_them(shared_collec
     assert hidden.get("count") is None
     assert body["suppressed_days_in_totals"] is False
     assert body["count"] == 5  # not 7: the lonely day's two stay out
+    # Focus follows the same days. The 5-minute chat is more than 4 minutes
+    # away, so each 30-minute payroll stretch is a session of its own: two a
+    # busy day; the lonely day's three (90 min) stay out.
+    assert shown["focus_hours"] == pytest.approx(5 * 60 / 60)
+    assert shown["focus_sessions"] == 10 and hidden.get("focus_hours") is None
+    assert body["focus"]["hours"] == pytest.approx(5.0)
+    assert body["focus"]["hours_per_person_day"] == pytest.approx(1.0)
+    assert body["focus"]["sessions_per_person_day"] == pytest.approx(2)
+    # The person's own summary has both days.
+    me = c.api("GET", "/me/summary", people[0], params=span).json()
+    assert me["focus"] == {"hours": pytest.approx((60 + 90) / 60), "sessions": 5}
 
 
 def test_a_group_below_the_minimum_is_suppressed_not_zero(shared_collector, org):

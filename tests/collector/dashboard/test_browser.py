@@ -23,6 +23,7 @@ PAGES = [
     "functions",
     "teams",
     "interruptions",
+    "spikes",
     "clients",
     "review",
     "quarterly",

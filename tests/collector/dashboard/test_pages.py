@@ -76,6 +76,10 @@ def test_pages_show_the_api_figures(client):
     api = client.get(f"/api/v1/reports/interruptions?{q}").get_json()
     days = rows(client.get(f"/interruptions.csv?{q}").text)
     assert sum(int(d["count"]) for d in days) == api["count"]
+    assert sum(int(d["focus_sessions"]) for d in days) == api["focus"]["sessions"] > 0
+    page = client.get(f"/interruptions?{q}").text
+    per_day = api["focus"]["hours_per_person_day"]
+    assert "Focus time" in page and f"{per_day:,.1f} h" in page
 
 
 def test_manager_sees_only_own_teams(client):

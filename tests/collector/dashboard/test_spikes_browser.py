@@ -34,7 +34,13 @@ def test_spike_calendar_draws_days_names_spikes_and_exports(admin, demo_server):
     hidden = page.locator("rect.cell--hidden > title").first.text_content()
     assert "hidden, fewer people than the minimum group" in hidden
     assert page.locator("table.data tbody tr").count() >= 1
-    assert "Recurring spikes" in page.inner_text("#recurring")
+    recurring = page.inner_text("#recurring")
+    # The demo's runs (collector/demo_volumes.py): pay runs, month-end invoicing, the
+    # month's reports on its first business day; and onboarding's hiring wave.
+    assert "Payroll processing: pay-run day" in recurring
+    assert "Invoicing (BPO): month end" in recurring
+    assert "Reporting: first business day of the month" in recurring
+    assert page.locator("rect.cell > title", has_text="pay-run day").count() >= 2
     assert admin.errors == [], admin.errors
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-spikes.png"), full_page=True)

@@ -47,3 +47,18 @@ def test_ratio_of_sums_and_its_linearised_error():
     e = ba.ratio_estimate([2, 2, 2, 2], [0, 4, 0, 4])
     assert e.value == 1 and e.se == pytest.approx(math.sqrt(4 / 3) / 2)
     assert ba.ratio_estimate([2, 2], [0, 0]) is None  # no units: no ratio
+
+
+def test_higher_is_better_for_focus_time():
+    """Focus hours 2, 2.5, 3, 2.5, 2 before (mean 2.4) and 3, 3.5, 4, 3.5, 3 after (3.4):
+    s^2 = 0.175 each, SE sqrt(0.035); difference 1, half-width 1.96 sqrt(0.07) = 0.5186."""
+    from collector.metrics.before_after import compare, mean_estimate
+
+    before = mean_estimate([2, 2.5, 3, 2.5, 2])
+    after = mean_estimate([3, 3.5, 4, 3.5, 3])
+    up = compare(before, after, lower_is_better=False)
+    assert up["difference"] == pytest.approx(1.0)
+    assert up["low"] == pytest.approx(1 - 1.96 * math.sqrt(0.07))
+    assert up["verdict"] == "improved"
+    assert compare(after, before, lower_is_better=False)["verdict"] == "worse"
+    assert compare(before, after)["verdict"] == "worse"  # the same rise, where lower is better

@@ -52,6 +52,9 @@ TABLES = [
     "work_types",
     "work_items",
     "work_item_timings",
+    "changes",
+    "change_teams",
+    "alert_deliveries",
 ]
 
 #: Results whose ORDER BY leaves ties (several rows of one week, or of one
@@ -136,6 +139,8 @@ def everything(store: Store, person_id: int) -> dict:
         for table, rows in store.person_export(person_id).items()
     }
     out["recount_backlog"] = store.recount_backlog()
+    out["changes"] = store.changes()
+    out["active_spans"] = store.active_spans(teams[:1], mid, end)
     return plain(out)
 
 

@@ -20,6 +20,7 @@ REPORTS = [
     "/reports/uncategorised",
     "/reports/clients",
     "/reports/monthly-review",
+    "/reports/spikes",
 ]
 PEOPLE = ("ann", "bob", "cem")
 
@@ -59,6 +60,13 @@ def _serve_and_post(db: str, tmp: Path) -> dict:
             r = server.api("GET", path, admin, params=params)
             assert r.status_code == 200, (db, path, r.text)
             reports[path] = r.json()
+        mark = {"day": day_at(3, 0).date().isoformat(), "note": "Rule pack 2", "teams": ["ops"]}
+        r = server.api("POST", "/changes", admin, json=mark)
+        assert r.status_code == 201, (db, r.text)
+        r = server.api("GET", "/reports/before-after", admin, params={"change": r.json()["id"]})
+        assert r.status_code == 200, (db, r.text)
+        reports["/reports/before-after"] = r.json()
+        reports["/reports/before-after"]["change"].pop("created_at")  # the moment it was made
         with _closing(server.store()) as store:
             counts = {t: store.row_count(t) for t in ("batches", "segments", "rollups")}
         return {"answers": answers, "reports": reports, "counts": counts}
@@ -93,5 +101,6 @@ def test_a_collector_on_postgresql_answers_as_one_on_sqlite(tmp_path, postgres_u
     assert overview["people"] == len(PEOPLE) and overview["tracked_hours"] > 0  # not suppressed
     assert on_postgres["answers"] == on_sqlite["answers"]
     assert on_postgres["counts"] == on_sqlite["counts"]
-    for path in REPORTS:
+    assert on_sqlite["reports"]["/reports/before-after"]["window_days"] == 2
+    for path in [*REPORTS, "/reports/before-after"]:
         assert on_postgres["reports"][path] == on_sqlite["reports"][path], path
