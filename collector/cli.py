@@ -25,6 +25,7 @@ from collector.cli_database import choose, command_line, creatable, existing, op
 from collector.cli_errors import OperatorGroup
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
+from collector.migrate_command import migrate_command
 from collector.person_commands import person
 from collector.settings_commands import settings
 from collector.work_commands import work_items
@@ -360,6 +361,7 @@ for _group in (
     work_items,
     backup_command,
     restore_command,
+    migrate_command,
 ):
     main.add_command(_group)
 
