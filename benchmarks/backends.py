@@ -35,7 +35,7 @@ from ingest import TZ, _post, body, segments, setup_server  # noqa: E402
 from tests.fixtures.postgres import PostgresServer, _server_user, server_programs  # noqa: E402
 
 
-def _cluster() -> tuple[PostgresServer, Path]:
+def _cluster(durable: bool = False) -> tuple[PostgresServer, Path]:
     bindir = server_programs()
     if bindir is None:
         raise SystemExit("no PostgreSQL here: bash scripts/system-deps.sh installs it")
@@ -43,7 +43,7 @@ def _cluster() -> tuple[PostgresServer, Path]:
     root = Path(tempfile.mkdtemp(prefix="backlight-pg-bench-"))
     if user is not None:
         os.chown(root, pwd.getpwnam(user).pw_uid, -1)
-    server = PostgresServer(bindir, root, user)
+    server = PostgresServer(bindir, root, user, durable=durable)
     server.start()
     server.admin("CREATE DATABASE bench")
     return server, root

@@ -12,7 +12,10 @@ database each, enrolled and consenting beforehand):
   not the bottleneck;
 * `backlight-collector serve` on SQLite, one process, and with `--workers 2`;
 * with --postgresql, the same on a throwaway PostgreSQL cluster (as the
-  tests start one, but with fsync on: SQLite's batches are fsynced too).
+  tests start one, but with fsync on: SQLite's batches are fsynced too);
+* with --baseline DIR, the collector of another checkout (say main's, from
+  `git worktree add`) beside this one's, on each backend and worker count,
+  so a change is measured against what it changes in the same run.
 
 Printed per target: batches/s, p50/p99 latency, errors, and the check that
 nothing was lost or doubled (batches stored = posts acknowledged as stored =
@@ -20,12 +23,13 @@ posts). --worker-classes adds gunicorn's sync workers beside gthread, floor
 and collector, to show why `serve --workers` uses gthread.
 
 Run: .venv/bin/python benchmarks/fleet.py [--postgresql] [--devices 400]
-     [--batches 6000] [--connections 32] [--worker-classes]
+     [--batches 6000] [--connections 32] [--worker-classes] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import shutil
@@ -98,6 +102,8 @@ class Result:
     p99_ms: float
     socket_errors: int
     in_database: int | None  # batches the database holds; None for the floor
+    cpu_ms: float = 0.0  # CPU the server (and database server) spent a batch
+    db_cpu_ms: float = 0.0  # of which PostgreSQL's server processes
 
     @property
     def rate(self) -> float:
@@ -107,6 +113,28 @@ class Result:
     def intact(self) -> bool:
         expected = self.posts if self.in_database is None else self.in_database
         return self.stored == self.posts == expected and not self.retries
+
+
+# -- CPU spent ---------------------------------------------------------------
+def cpu_seconds(roots: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) so far of each process under `roots`:
+    on a machine shared with other work this, unlike batches/s, does not
+    depend on how much of the cores the run was given."""
+    out: dict[int, float] = {}
+    for root in roots:
+        try:
+            top = psutil.Process(root)
+            for proc in [top, *top.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = proc.cpu_times()
+                    out[proc.pid] = t.user + t.system
+        except psutil.Error:
+            continue
+    return out
+
+
+def postmaster_pid(pg) -> int:
+    return int((pg.data / "postmaster.pid").read_text().split()[0])
 
 
 # -- the batches -------------------------------------------------------------
@@ -180,8 +208,8 @@ def _wait_ready(url: str, proc: subprocess.Popen, workers: int) -> None:
         if proc.poll() is not None:
             raise SystemExit(f"server exited with {proc.returncode}")
         try:
-            up = requests.get(f"{url}/api/v1/health", timeout=1).ok
-        except requests.ConnectionError:
+            up = requests.get(f"{url}/api/v1/health", timeout=2).ok
+        except requests.RequestException:  # not up yet, or busy booting (a loaded machine)
             up = False
         booted = workers == 1 or len(psutil.Process(proc.pid).children()) == workers
         if up and booted:
@@ -204,6 +232,7 @@ class ScriptServer:
             stderr=subprocess.DEVNULL,
         )
         _wait_ready(self.url, self.proc, workers)
+        self.pid = self.proc.pid
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -215,15 +244,19 @@ class ScriptServer:
 
 
 class ServedCollector:
-    """`backlight-collector serve`, as an operator starts it."""
+    """`backlight-collector serve`, as an operator starts it; with `tree`, the
+    collector of another checkout (the baseline), on this one's venv."""
 
-    def __init__(self, db: str, workers: int, log: Path):
-        self.server = CollectorServer(db, log)  # type: ignore[arg-type]
+    def __init__(self, db: str, workers: int, log: Path, tree: str | None = None):
+        env = {"PYTHONPATH": tree} if tree else None
+        self.server = CollectorServer(db, log, env)  # type: ignore[arg-type]
+        self.server.cwd = tree
         self.server.serve_args = ["--workers", str(workers)]
         self.server.start()
         self.url = self.server.url
         assert self.server.proc is not None
         _wait_ready(self.url, self.server.proc, workers)
+        self.pid = self.server.proc.pid
 
     def stop(self) -> None:
         self.server.stop()
@@ -277,15 +310,23 @@ def run_target(
     devices: int,
     connections: int,
     work: Path,
+    db_pid: int | None = None,
 ) -> Result:
     tokens = enroll(db, devices) if db else [f"floor-{i}" for i in range(devices)]
     bodies = work / f"bodies-{len(list(work.glob('bodies-*')))}.txt"
     bodies.write_text("".join(f"{tokens[d]}\t{body}\n" for d, body in batches))
     server = start()
     try:
+        on_pg = db_pid is not None and db is not None and db.startswith("postgres")
+        roots = [server.pid, db_pid] if on_pg else [server.pid]
+        before = cpu_seconds(roots)
         figures = post_all(server.url, bodies, connections, work)
+        after = cpu_seconds(roots)
+        in_db = set(cpu_seconds(roots[1:]))
     finally:
         server.stop()
+    spent = {pid: t - before.get(pid, 0.0) for pid, t in after.items()}
+    per_batch = 1000 / max(1, figures["posts"])
     return Result(
         name=name,
         seconds=figures["seconds"],
@@ -297,6 +338,8 @@ def run_target(
         p99_ms=figures["p99_ms"],
         socket_errors=sum(figures[k] for k in figures if k.endswith(("_errors", "timeouts"))),
         in_database=stored_batches(db) if db else None,
+        cpu_ms=sum(spent.values()) * per_batch,
+        db_cpu_ms=sum(t for pid, t in spent.items() if pid in in_db) * per_batch,
     )
 
 
@@ -308,7 +351,7 @@ def report(results: list[Result], devices: int, connections: int) -> None:
     )
     print(
         f"  {'target':44s} {'batches/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s}"
-        f" {'errors':>7s}  {'vs floor':>8s}  stored = acked = posted"
+        f" {'errors':>7s}  {'vs floor':>8s} {'CPU ms':>7s} {'(db)':>5s}  stored = acked = posted"
     )
     floor = next(r for r in results if r.name.startswith("floor, waitress"))
     for r in results:
@@ -317,7 +360,8 @@ def report(results: list[Result], devices: int, connections: int) -> None:
         check = "ok" if r.intact else "LOST OR DOUBLED"
         print(
             f"  {r.name:44s} {r.rate:10,.0f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {errors:7d}"
-            f"  {r.rate / floor.rate:8.0%}  {held} = {r.stored} = {r.posts} {check}"
+            f"  {r.rate / floor.rate:8.0%} {r.cpu_ms:7.2f} {r.db_cpu_ms:5.2f}"
+            f"  {held} = {r.stored} = {r.posts} {check}"
         )
     by_name = {r.name: r for r in results}
     lite = by_name.get("SQLite, serve (1 process, waitress)")
@@ -327,6 +371,17 @@ def report(results: list[Result], devices: int, connections: int) -> None:
             f"  PostgreSQL --workers 2 vs SQLite one process: {pg2.rate / lite.rate:.2f}x"
             " (goal >= 1.5x)"
         )
+    for r in results:
+        base = by_name.get(f"baseline: {r.name}")
+        if base:
+            print(
+                f"  {r.name}: {r.rate / base.rate:.2f}x the baseline's batches/s,"
+                f" {r.cpu_ms / base.cpu_ms:.2f}x its CPU a batch"
+            )
+    print(
+        "  CPU ms: CPU time a batch (user + system) of the server's processes and,"
+        " on PostgreSQL, its server's ((db): of which the database server's)"
+    )
 
 
 def main() -> None:
@@ -337,6 +392,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="server threads per process")
     parser.add_argument("--postgresql", action="store_true", help="also PostgreSQL")
     parser.add_argument("--worker-classes", action="store_true", help="also gunicorn sync workers")
+    parser.add_argument("--baseline", help="also the collector of this checkout (a directory)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -344,10 +400,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="backlight-fleet-"))
     pg = pg_root = None
     if args.postgresql:
-        pg, pg_root = _cluster()
-        # Durable like SQLite's synchronous=FULL: the test cluster runs without fsync.
-        pg.admin("ALTER SYSTEM SET fsync = on", "ALTER SYSTEM SET full_page_writes = on")
-        pg.admin("SELECT pg_reload_conf()")
+        # Durable like SQLite's synchronous=FULL (the tests' cluster runs without fsync).
+        pg, pg_root = _cluster(durable=True)
     t = args.threads
     targets: list[tuple[str, object, str | None]] = [
         ("floor, waitress (1 process)", lambda: ScriptServer("bare", "", 1, t, ""), None),
@@ -370,18 +424,26 @@ def main() -> None:
 
         databases.append(("PostgreSQL", pg_database))
     count = 0
+    trees = [("", None)] + ([("baseline: ", args.baseline)] if args.baseline else [])
     for label, make_db in databases:
         for workers in (1, 2):
-            count += 1
-            db = make_db(count)
-            open_store(db).close()  # migrated before the clock starts
-            name = f"{label}, serve " + (
-                "(1 process, waitress)" if workers == 1 else f"--workers {workers}"
-            )
-            log = work / f"serve-{count}.log"
-            targets.append(
-                (name, lambda db=db, w=workers, log=log: ServedCollector(db, w, log), db)
-            )
+            for prefix, tree in trees:
+                count += 1
+                db = make_db(count)
+                open_store(db).close()  # migrated before the clock starts
+                name = f"{prefix}{label}, serve " + (
+                    "(1 process, waitress)" if workers == 1 else f"--workers {workers}"
+                )
+                log = work / f"serve-{count}.log"
+                targets.append(
+                    (
+                        name,
+                        lambda db=db, w=workers, log=log, tree=tree: ServedCollector(
+                            db, w, log, tree
+                        ),
+                        db,
+                    )
+                )
         if args.worker_classes:
             count += 1
             db = make_db(count)
@@ -397,7 +459,16 @@ def main() -> None:
     try:
         for name, start, db in targets:
             results.append(
-                run_target(name, start, db, batches, args.devices, args.connections, work)
+                run_target(
+                    name,
+                    start,
+                    db,
+                    batches,
+                    args.devices,
+                    args.connections,
+                    work,
+                    postmaster_pid(pg) if pg is not None else None,
+                )
             )
             print(f"  ({name}: done)", file=sys.stderr)
     finally:

@@ -329,7 +329,11 @@ def fill_rollups(db: Path, people: int = 1000, days: int = 365) -> None:
 def _flush(conn, rows, intr, units) -> None:
     with conn:
         conn.executemany("INSERT OR IGNORE INTO rollups VALUES (?,?,?,?,?,?,?,?,?)", rows)
-        conn.executemany("INSERT INTO interruption_days VALUES (?,?,?,?,?,?)", intr)
+        conn.executemany(
+            "INSERT INTO interruption_days (person_id, team_id, day, count, away_s,"
+            " task_switches) VALUES (?,?,?,?,?,?)",
+            intr,
+        )
         conn.executemany(
             "INSERT INTO output_units (date, function, team_id, units, corrections, source,"
             " created_at, created_by) VALUES (?,?,?,?,?,?,?,?)",

@@ -8,7 +8,8 @@ the tool issue 11 asked for before optimising ("cProfile around the WSGI
 app"); it is not a benchmark of HTTP (fleet.py is).
 
 Run: .venv/bin/python benchmarks/profile_ingest.py [--db postgresql://...]
-     [--devices 400] [--batches 3000] [--top 30]
+     [--postgresql] [--cpu] [--devices 400] [--batches 3000] [--top 30]
+(--postgresql: on a throwaway cluster with fsync on, as fleet.py's.)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from backends import _cluster  # noqa: E402
 from fleet import enroll, fleet_batches  # noqa: E402
 
 from collector.app import create_app  # noqa: E402
@@ -75,9 +77,24 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=400)
     parser.add_argument("--batches", type=int, default=3000)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--postgresql", action="store_true", help="on a throwaway cluster")
+    parser.add_argument(
+        "--cpu", action="store_true", help="profile CPU time, not wall time (waits left out)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="backlight-profile-"))
     db = args.db or f"sqlite:///{work / 'profile.db'}"
+    if args.postgresql:
+        pg, _root = _cluster(durable=True)
+        try:
+            profile(pg.url("bench"), args)
+        finally:
+            pg.stop()
+    else:
+        profile(db, args)
+
+
+def profile(db: str, args: argparse.Namespace) -> None:
     app = create_app({"DATABASE": db, "RATE_LIMIT_DEVICE": "1000000 per 10 minutes"})
     tokens = enroll(db, args.devices)
     batches = fleet_batches(args.devices, 2 * args.batches)
@@ -85,7 +102,7 @@ def main() -> None:
     plain, profiled = posts[: args.batches], posts[args.batches :]
     seconds = post_all(app, plain)
     print(f"{len(plain)} batches, no profiler: {seconds / len(plain) * 1e6:,.0f} us a batch")
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
     profiler.enable()
     seconds = post_all(app, profiled)
     profiler.disable()

@@ -25,8 +25,10 @@ from collector.cli_database import choose, command_line, creatable, existing, op
 from collector.cli_errors import OperatorGroup
 from collector.cli_options import cli_store as _store
 from collector.cli_options import db_option
+from collector.migrate_command import migrate_command
 from collector.person_commands import person
 from collector.settings_commands import settings
+from collector.work_commands import work_items
 
 
 @click.group(cls=OperatorGroup)
@@ -349,7 +351,18 @@ def units_export(db_path: str | None, start: datetime, end: datetime) -> None:
     click.echo(body, nl=False)
 
 
-for _group in (user, token, apikey, person, settings, alerts, backup_command, restore_command):
+for _group in (
+    user,
+    token,
+    apikey,
+    person,
+    settings,
+    alerts,
+    work_items,
+    backup_command,
+    restore_command,
+    migrate_command,
+):
     main.add_command(_group)
 
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from collector import demo_volumes as volumes
+from collector.demo_work import fill_work
 from collector.store import Store
 from shared.payload import MAX_SEGMENTS_PER_BATCH, SummaryBatch
 from shared.rules import RuleSet
@@ -201,7 +202,13 @@ def fill(
     progress: Callable[[str], None] = lambda _m: None,
 ) -> dict:
     rng = random.Random(seed)
-    store.set_settings({"operation.size": volumes.OPERATION_SIZE, "privacy.min_group_size": 5})
+    store.set_settings(
+        {
+            "operation.size": volumes.OPERATION_SIZE,
+            "privacy.min_group_size": 5,
+            "org.timezone": "Europe/London",
+        }
+    )
     version, rule_dicts = store.current_rules()
     rules = RuleSet.from_dicts(rule_dicts, version)
 
@@ -290,12 +297,19 @@ def fill(
     store.add_change(
         changed_on.isoformat(), volumes.CHANGE[3], [team_ids[volumes.CHANGE[1]]], "user:admin"
     )
-    store.audit("demo", "demo.fill", "", {"people": people, "days": days, "segments": total})
+    work_items = fill_work(store, workdays, team_ids, seed)
+    store.audit(
+        "demo",
+        "demo.fill",
+        "",
+        {"people": people, "days": days, "segments": total, "work_items": work_items},
+    )
     return {
         "people": people,
         "workdays": len(workdays),
         "segments": total,
         "output_unit_rows": len(rows),
+        "work_items": work_items,
         "planted_month": planted,
         "change_day": changed_on.isoformat(),
         "api_key": api_key,

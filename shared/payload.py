@@ -174,9 +174,9 @@ class TimedWorkItem(Strict):
 
 
 class TimedBatch(SummaryBatch):
-    """A batch with the tray's timed items. The agent checks what it sends
-    against this; the collector validates ``SummaryBatch``, which refuses the
-    field, until its ingest stores work items (issue 12) and switches here."""
+    """A batch with the tray's timed items: what the agent sends and the
+    collector's ingest validates (POST /summaries), storing the items in the
+    batch's transaction."""
 
     work_items: Annotated[list[TimedWorkItem], Field(max_length=100)] = []
 

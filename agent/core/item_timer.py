@@ -22,8 +22,6 @@ items join them. Until a policy carries the salt, finished items wait here.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,16 +30,16 @@ from agent.core.policy import PolicyStore, WorkType
 from agent.outbox import Outbox
 from agent.outbox.timed_items import ItemSpan, TimedRow
 from shared.segments import Segment
+from shared.work_item_ref import hash_reference
 
 OUTCOMES = ("completed", "not_completed")
 MAX_REFERENCE = 200
 
 
 def reference_hash(salt: str, reference: str) -> str:
-    """What the wire carries instead of the reference (see the module's docstring)."""
-    return hmac.new(
-        salt.encode("utf-8"), clean_reference(reference).encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    """What the wire carries instead of the reference: ``shared.work_item_ref``'s
+    hash, the one the collector applies to imported ids, of the checked reference."""
+    return hash_reference(salt, clean_reference(reference))
 
 
 def clean_reference(text: str) -> str:

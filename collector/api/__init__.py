@@ -27,7 +27,15 @@ def _service_error(exc: ServiceError):
 def register(app: Flask) -> None:
     # The route modules add their operations to `bp` on first import; importing
     # them here, not at the top, lets them use modules that need `api.errors`.
-    from collector.api import absences, changes, devices, manage, my_data, reports  # noqa: F401
+    from collector.api import (  # noqa: F401
+        absences,
+        changes,
+        devices,
+        manage,
+        my_data,
+        reports,
+        work,
+    )
 
     app.register_blueprint(bp)
 

@@ -17,7 +17,7 @@ from collector.service.my_summary import my_summary as own_summary
 from collector.service.output_units import resolve_my_units
 from collector.service.reports import default_range
 from collector.store import BatchIdReused
-from shared.payload import SummaryBatch
+from shared.payload import TimedBatch
 
 from . import bp
 
@@ -129,13 +129,17 @@ def _queue_header() -> tuple[int, int] | None:
     summary="Post a batch of segments",
     tag="devices",
     auth_as="device",
-    body=SummaryBatch,
+    body=TimedBatch,
     responses={200: m.IngestResponse},
     errors=(409,),
 )
-def post_summaries(device, *, body: SummaryBatch):
-    """Stored whole or not at all; the same batch twice stores once (200, `duplicate`);
-    the same batch_id with other content is refused with 409 `batch_id_reused`."""
+def post_summaries(device, *, body: TimedBatch):
+    """Stored whole or not at all, with its timed work items (`work_items`, from
+    the tray's timer) in the same transaction; the same batch twice stores once
+    (200, `duplicate`); the same batch_id with other content is refused with 409
+    `batch_id_reused`. A timed item may not end after the collector's clock + 5
+    minutes; its type need not be a current work type (the policy may have
+    changed since the timer stopped)."""
     if device.consent_decision != "granted":
         raise ApiError(403, "consent_required", "this device has not granted consent")
     limit = (datetime.now(UTC) + CLOCK_SKEW).timestamp()
@@ -144,6 +148,12 @@ def post_summaries(device, *, body: SummaryBatch):
         raise field_error(
             f"segments.{first}.end", "is in the future (beyond the collector's clock + 5 minutes)"
         )
+    for i, item in enumerate(body.work_items):
+        if item.ended.timestamp() > limit:
+            raise field_error(
+                f"work_items.{i}.ended",
+                "is in the future (beyond the collector's clock + 5 minutes)",
+            )
     try:
         accepted, duplicate = get_store().ingest(device, body, queue=_queue_header())
     except BatchIdReused:

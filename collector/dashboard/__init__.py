@@ -32,6 +32,7 @@ NAV = [
     ("dashboard.review", "Monthly review"),
     ("dashboard.quarterly", "Quarterly review"),
     ("dashboard.workload", "Workload"),
+    ("dashboard.backlog", "Backlog & SLA"),
     ("dashboard.units", "Output units"),
 ]
 #: The admin blueprint's pages; a link shows only when its endpoint exists.
@@ -90,7 +91,14 @@ def register(app: Flask) -> None:
     """After `web.register(app)`, which installs the session, CSRF and header hooks."""
     formatting.register(app)
     # The route modules add their views to `bp` when imported.
-    from collector.dashboard import absences, account_sessions, pages, signin, units  # noqa: F401
+    from collector.dashboard import (  # noqa: F401
+        absences,
+        account_sessions,
+        pages,
+        signin,
+        units,
+        work_items_upload,
+    )
 
     app.register_blueprint(bp)
     # App-wide, so the admin and privacy pages get the same frame, token and nav.

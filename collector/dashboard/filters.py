@@ -32,9 +32,10 @@ class Filters:
     end: date
     month: str
     errors: list[str] = field(default_factory=list)
-    kind: str = "range"  # or "month", "quarter"
+    kind: str = "range"  # or "month", "quarter", "day" (as of its end: start == end)
     quarter: str = ""
     function: str | None = None  # the pages that compare one function (clients, teams)
+    work_type: str | None = None  # the backlog page's one work type
 
     @property
     def days(self) -> int:
@@ -46,6 +47,8 @@ class Filters:
             base: dict[str, str | None] = {"team": self.team, "month": self.month}
         elif self.kind == "quarter":
             base = {"team": self.team, "quarter": self.quarter}
+        elif self.kind == "day":
+            base = {"team": self.team, "date": self.end.isoformat(), "type": self.work_type}
         else:
             base = {"team": self.team, "from": self.start.isoformat(), "to": self.end.isoformat()}
         if self.function:
@@ -59,6 +62,13 @@ class Filters:
             return [
                 ("Last quarter", self.args(quarter=last_full_quarter(today))),
                 ("This quarter so far", self.args(quarter=quarter_of(today))),
+            ]
+        if self.kind == "day":
+            month_end = today.replace(day=1) - timedelta(days=1)
+            return [
+                ("Today", self.args(date=today.isoformat())),
+                ("Yesterday", self.args(date=(today - timedelta(days=1)).isoformat())),
+                ("End of last month", self.args(date=month_end.isoformat())),
             ]
         if self.kind == "month":
             return [
@@ -130,6 +140,17 @@ def range_filters(principal: Principal, args, days: int = DEFAULT_DAYS) -> Filte
         errors.append(f"A range covers at most {MAX_DAYS} days; shortened.")
         start = end - timedelta(days=MAX_DAYS)
     return Filters(team, team_ids, start, end, end.strftime("%Y-%m"), errors)
+
+
+def day_filters(principal: Principal, args, today: date | None = None) -> Filters:
+    """One day (`date`, default today), for a report as of its end; and a work
+    type (`type`), checked by the page against the stored ones."""
+    errors: list[str] = []
+    team, team_ids = _team(principal, args.get("team"))
+    day = _date(args.get("date"), "Date", errors) or today or date.today()
+    f = Filters(team, team_ids, day, day, day.strftime("%Y-%m"), errors, kind="day")
+    f.work_type = (args.get("type") or "").strip() or None
+    return f
 
 
 def last_full_month(today: date | None = None) -> str:

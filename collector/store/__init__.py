@@ -35,6 +35,7 @@ __all__ = [
     "backend_of",
     "backup",
     "check_url",
+    "copy_to_postgresql",
     "hold_while_serving",
     "open_job_lock",
     "open_store",
@@ -124,6 +125,17 @@ def restore(source: Path, url: str | Path) -> tuple[Copied, Path | None]:
     from collector.store.sqlite import backup as sqlite_backup
 
     return sqlite_backup.restore(source, Path(sqlite_path(url)))
+
+
+def copy_to_postgresql(source_url: str | Path, target_url: str) -> list:
+    """`migrate --to`: the SQLite database copied whole into an empty PostgreSQL
+    one, verified table by table (copy_to_postgres.py); a TableCopied each."""
+    _sqlite_only(source_url, "migrate --to", "pg_dump and pg_restore")
+    if backend_of(target_url) != "postgresql":
+        raise StoreError(f"migrate --to takes a postgresql:// URL, not {target_url!r}")
+    from collector.store.copy_to_postgres import copy_to_postgres
+
+    return copy_to_postgres(Path(sqlite_path(source_url)), str(target_url))
 
 
 def hold_while_serving(url: str | Path) -> None:

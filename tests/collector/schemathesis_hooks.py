@@ -17,10 +17,17 @@ the rest:
   'ops') and its day at most a year ahead (a valid day moves into the past);
 * a batch of segments: each ends after it starts, in order, without overlap,
   none in the future (SummaryBatch in shared/payload.py): valid times are
-  moved to the last three hours (500 fit), keeping their number and states;
-* settings: `org.timezone` names a zone this machine's tz database has and
-  `planning.holidays` real calendar days, which a pattern cannot list, so a
-  well-shaped name or date that is not one becomes UTC or no holiday.
+  moved to the last three hours (500 fit), keeping their number and states,
+  and its timed work items end an hour ago, started at least their
+  active_seconds before;
+* work types and items: PUT /work-types gets exactly one SLA a type, unique
+  keys and keeps the type FUZZ_TYPE (work items name it), and posted items
+  name it and the team `ops`, carry a fresh id each (the same id twice in
+  one post, or a receipt after a completion stored earlier, is refused), no
+  employee or client, and times in the past with the completion after the
+  receipt.
+* settings: `planning.holidays` gets real calendar days (the pattern cannot say
+  2026-02-30 is none); `org.timezone` is an enum in the document.
 
 Only values that are valid on their own are touched, so a negative case
 keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.
@@ -29,6 +36,7 @@ keeps the violation it was made for. Loaded with SCHEMATHESIS_HOOKS.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import schemathesis
@@ -40,6 +48,9 @@ REFERENCES = ("client", "team", "employee")
 #: The person test_openapi_fuzz.py enrolls before the admin run.
 FUZZ_PERSON = "fuzz"
 MAX_ABSENCE_DAYS = 366
+#: The work type test_openapi_fuzz.py stores before the admin run.
+FUZZ_TYPE = {"key": "fuzz", "name": "Fuzz", "function": "payroll", "sla_business_days": 2}
+_TYPE_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
 def _day(value: object) -> date | None:
@@ -199,6 +210,78 @@ def _fit_change(body: dict) -> None:
         body["day"] = _past(day).isoformat()
 
 
+def _fit_work_types(types: list) -> None:
+    keys: set[str] = set()
+    for i, t in enumerate(types):
+        if not isinstance(t, dict):
+            continue
+        if isinstance(t.get("key"), str) and _TYPE_KEY.fullmatch(t["key"]):
+            if t["key"] in keys or t["key"] == "fuzz":
+                t["key"] = f"t{i}"  # keys are unique, and FUZZ_TYPE is appended below
+            keys.add(t["key"])
+        days, hours = t.get("sla_business_days"), t.get("sla_hours")
+        if days is None and hours is None:
+            t["sla_business_days"] = 2  # exactly one SLA
+        elif days is not None and hours is not None:
+            t.pop("sla_hours")
+    if len(types) < 100:
+        types.append(dict(FUZZ_TYPE))
+
+
+def _fit_work_items(items: list) -> None:
+    base = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("type"), str) and _TYPE_KEY.fullmatch(item["type"]):
+            item["type"] = "fuzz"
+        if isinstance(item.get("team"), str):
+            item["team"] = "ops"
+        if isinstance(item.get("id"), str) and item["id"].strip() and len(item["id"]) <= 200:
+            item["id"] = uuid.uuid4().hex
+        for key in ("employee", "client"):
+            if isinstance(item.get(key), str):
+                del item[key]
+        if not _aware(item.get("received_at")):
+            continue
+        received = base + timedelta(seconds=i)
+        item["received_at"] = received.isoformat()
+        if _aware(item.get("completed_at")):
+            item["completed_at"] = (received + timedelta(hours=1)).isoformat()
+
+
+def _fit_timed(items: list) -> None:
+    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    for item in items:
+        if not (
+            isinstance(item, dict) and _aware(item.get("started")) and _aware(item.get("ended"))
+        ):
+            continue
+        active = item.get("active_seconds")
+        span = active if isinstance(active, int) and not isinstance(active, bool) else 3600
+        item["ended"] = ended.isoformat()
+        item["started"] = (ended - timedelta(seconds=max(span, 0))).isoformat()
+
+
+def _fit_work(case) -> None:
+    path, body, query = case.operation.path, case.body, case.query
+    if (
+        path.endswith("/work-types")
+        and isinstance(body, dict)
+        and isinstance(body.get("types"), list)
+    ):
+        _fit_work_types(body["types"])
+    if (
+        path.endswith("/work-items")
+        and isinstance(body, dict)
+        and isinstance(body.get("items"), list)
+    ):
+        _fit_work_items(body["items"])
+    asked = query.get("type") if isinstance(query, dict) else None
+    if path.endswith("/reports/backlog") and isinstance(asked, str) and _TYPE_KEY.fullmatch(asked):
+        query["type"] = "fuzz"
+
+
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
     if case.operation.path.endswith("/settings") and isinstance(case.body, dict):
@@ -219,7 +302,10 @@ def before_call(ctx, case, kwargs):
             _fit_units(items)
     if case.operation.path.endswith("output-units") and isinstance(case.body, str | bytes):
         case.body = _fit_csv(case.body)
+    _fit_work(case)
     if case.operation.path.endswith("/summaries") and isinstance(case.body, dict):
         segments = case.body.get("segments")
         if isinstance(segments, list):
             _fit_segments(segments)
+        if isinstance(case.body.get("work_items"), list):
+            _fit_timed(case.body["work_items"])

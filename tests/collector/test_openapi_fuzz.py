@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.collector.schemathesis_hooks import FUZZ_TYPE
+
 ST = Path(sys.executable).parent / "st"
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = "tests.collector.schemathesis_hooks"
@@ -102,5 +104,7 @@ def test_device_operations_conform_under_every_check(collector):
 @pytest.mark.slow
 def test_admin_operations_conform_under_every_check(collector):
     collector.enroll("fuzz")  # the person absences name (schemathesis_hooks.FUZZ_PERSON)
+    types = {"types": [FUZZ_TYPE]}  # the work type items name
+    assert collector.api("PUT", "/work-types", collector.admin_key, json=types).ok
     out = _run(collector, collector.admin_key, "--exclude-tag", "devices")
     assert out.returncode == 0, out.stdout[-6000:]

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from collector.dashboard import bp
 from collector.dashboard.filters import (
     Filters,
+    day_filters,
     function_filter,
     month_filters,
     quarter_filters,
@@ -113,6 +114,8 @@ def _route(
             return month_filters(g.principal, request.args, with_team=with_team)
         if kind == "quarter":
             return quarter_filters(g.principal, request.args)
+        if kind == "day":
+            return day_filters(g.principal, request.args)
         if days:
             return range_filters(g.principal, request.args, days=days)
         return range_filters(g.principal, request.args)
@@ -140,7 +143,9 @@ def _route(
             table = Table(table.caption, table.columns[:1], [{"suppressed": page.suppressed}])
         f = page.filters
         scope = export_scope(f.team, f.team_ids, team_options(g.principal))
-        span = {"month": f.month, "quarter": f.quarter}.get(f.kind) or period(f.start, f.end)
+        span = {"month": f.month, "quarter": f.quarter, "day": f.end.isoformat()}.get(
+            f.kind
+        ) or period(f.start, f.end)
         return csv_response(table, csv_file_name(key, scope, span))
 
     url = path or key
@@ -155,6 +160,7 @@ def home():
 
 def _register() -> None:
     from collector.dashboard.pages import (  # noqa: F401 (before_after registers its own routes)
+        backlog,
         before_after,
         client_functions,
         clients,
@@ -185,6 +191,7 @@ def _register() -> None:
     _route("quarterly", quarterly.build, "quarter")
     _route("workload", workload.build, "range")
     _route("spikes", spikes.build, "range", days=91)
+    _route("backlog", backlog.build, "day")
 
 
 _register()

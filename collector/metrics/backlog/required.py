@@ -54,10 +54,16 @@ def due_index(due_at: float, horizon: Sequence[date], cal: BusinessCalendar) -> 
 def no_breach_rate(demands: Iterable[Demand], horizon_days: int) -> float:
     """The smallest daily rate that, earliest deadline first, breaches nothing
     over the horizon; 0 with nothing due in it. Unrounded: a page rounds up."""
-    demands = [d for d in demands if d.due <= horizon_days and d.amount > 0]
+    # Items sharing a (release, due) pair are summed first: at most horizon^2
+    # cells, however many thousand items are open.
+    cells: dict[tuple[int, int], float] = {}
+    for d in demands:
+        if d.due <= horizon_days and d.amount > 0:
+            key = (max(d.release, 1), max(d.due, 1))
+            cells[key] = cells.get(key, 0.0) + d.amount
     best = 0.0
     for a in range(1, horizon_days + 1):
         for b in range(a, horizon_days + 1):
-            need = sum(d.amount for d in demands if max(d.release, 1) >= a and max(d.due, 1) <= b)
+            need = sum(v for (release, due), v in cells.items() if release >= a and due <= b)
             best = max(best, need / (b - a + 1))
     return best

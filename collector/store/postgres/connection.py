@@ -13,6 +13,11 @@ PostgreSQL's by dialect.py, and psycopg's failures become the store's:
 
 A programming error (a statement PostgreSQL does not understand) is a bug and
 is left as it is, so a test names it.
+
+Round trips are what a statement costs most here (SQLite's are function
+calls), so a transaction's BEGIN goes to the server with its first statement,
+a transaction that ran none sends neither BEGIN nor COMMIT, and `pipeline()`
+sends a run of statements in one go (ingest's hot path, postgres/ingest.py).
 """
 
 from __future__ import annotations
@@ -63,6 +68,44 @@ class Cursor:
         return iter(self._rows)
 
 
+class PipelinedCursor:
+    """A statement sent inside `pipeline()`: its answer is read when asked for,
+    which after the pipeline has ended costs nothing (inside it, a round trip)."""
+
+    def __init__(self, cur: psycopg.Cursor):
+        self._cur = cur
+
+    def _read(self) -> list:
+        with _mapped():
+            return self._cur.fetchall() if self._cur.description is not None else []
+
+    def fetchone(self) -> Any:
+        rows = self._read()
+        return rows[0] if rows else None
+
+    def fetchall(self) -> list:
+        return self._read()
+
+    def __iter__(self) -> Iterator:
+        return iter(self._read())
+
+    @property
+    def rowcount(self) -> int:
+        return self._cur.rowcount
+
+
+@contextmanager
+def _mapped() -> Iterator[None]:
+    """psycopg's failures as the store's (store_error); a bug's as it is."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        mapped = store_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
 class _StatementRunner:
     def __init__(self, conn: PgConnection):
         self._conn = conn
@@ -79,6 +122,10 @@ class PgConnection:
         self.url = url
         self._pool = pools.acquire(url)
         self._held: psycopg.Connection | None = None
+        self._begin: str | None = None  # the held transaction's BEGIN, until it is sent
+        self._pipelined = False
+        self._commit_sent = False
+        self._nested = 0  # transaction() blocks joined to the held one
         self._closed = False
 
     # -- transactions ------------------------------------------------------
@@ -90,26 +137,70 @@ class PgConnection:
     def transaction(self, begin: str = "BEGIN") -> Iterator[PgConnection]:
         """One server transaction on one borrowed connection; nested calls join it."""
         if self._held is not None:
-            yield self
+            self._nested += 1
+            try:
+                yield self
+            finally:
+                self._nested -= 1
             return
         try:
             conn = self._pool.getconn()
         except PoolTimeout as exc:
             raise StoreUnavailable(f"no PostgreSQL connection free: {exc}") from exc
         try:
-            self._run(conn, begin)
-            self._held = conn
+            self._held, self._begin, self._commit_sent = conn, begin, False
             try:
                 yield self
             except BaseException:
                 self._held = None
-                self._finish(conn, "ROLLBACK")
+                if self._begin is None:  # else nothing was sent
+                    self._finish(conn, "ROLLBACK")
                 raise
             self._held = None
-            self._finish(conn, "COMMIT", strict=True)
+            if self._begin is None and not self._commit_sent:
+                self._finish(conn, "COMMIT", strict=True)
         finally:
-            self._held = None
+            self._held, self._begin, self._pipelined = None, None, False
             self._pool.putconn(conn)
+
+    def _begun(self) -> psycopg.Connection:
+        """The held connection, its transaction's BEGIN sent (or queued in a pipeline)."""
+        conn = self._held
+        assert conn is not None
+        if self._begin is not None:
+            begin, self._begin = self._begin, None
+            with _mapped():
+                conn.execute(begin)
+        return conn
+
+    @contextmanager
+    def pipeline(self) -> Iterator[PgConnection]:
+        """Statements inside are sent without waiting for each answer; the
+        answers (and the first error, as the store's) come when the block
+        ends, or when one of them is read inside it. Only in a transaction:
+        after an error the server skips the rest, and the transaction rolls back."""
+        if self._held is None:
+            raise StoreError("a pipeline belongs in a transaction (write())")
+        if self._pipelined:
+            yield self
+            return
+        with _mapped(), self._held.pipeline():
+            self._pipelined = True
+            try:
+                self._begun()
+                yield self
+            finally:
+                self._pipelined = False
+
+    def commit_in_pipeline(self) -> None:
+        """Send the COMMIT with the pipeline's statements (one round trip fewer).
+        The last thing in the transaction: once the pipeline ends it is committed."""
+        if not self._pipelined:
+            raise StoreError("commit_in_pipeline() outside a pipeline")
+        if self._nested:  # inside a caller's transaction: it commits, with its own
+            return
+        self._begun().execute("COMMIT")
+        self._commit_sent = True
 
     def _finish(self, conn: psycopg.Connection, sql: str, strict: bool = False) -> None:
         try:
@@ -141,8 +232,7 @@ class PgConnection:
     def run_script(self, sql: str) -> None:
         """Run PostgreSQL's own statements (the schema) as written, in a transaction."""
         with self.transaction():
-            assert self._held is not None
-            self._run(self._held, sql, None)
+            self._run(self._begun(), sql, None)
 
     def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
         if sql.lstrip()[:6].upper() == "PRAGMA":  # SQLite's connection settings
@@ -150,12 +240,24 @@ class PgConnection:
         text, identity = translate(sql)
         if identity is not None:
             text += " RETURNING id"
-        values = parameters(params)
+        return self._execute(text, parameters(params), identity is not None)
+
+    def execute_native(self, text: str, params: Sequence | dict = ()) -> Any:
+        """PostgreSQL's own statement (this backend's SQL, not the shared
+        mixins'), as written: no dialect rewrite."""
+        return self._execute(text, parameters(params), False)
+
+    def _execute(self, text: str, values: Any, returning: bool) -> Any:
+        if self._pipelined:
+            cur = self._begun().cursor(row_factory=row_factory)
+            with _mapped():
+                cur.execute(text, values)
+            return PipelinedCursor(cur)
         if self._held is not None:
-            return self._run(self._held, text, values, identity is not None)
+            return self._run(self._begun(), text, values, returning)
         try:
             with self._pool.connection() as conn:
-                return self._run(conn, text, values, identity is not None)
+                return self._run(conn, text, values, returning)
         except PoolTimeout as exc:
             raise StoreUnavailable(f"no PostgreSQL connection free: {exc}") from exc
 
@@ -171,31 +273,19 @@ class PgConnection:
             with suppress(TypeError):
                 values.sort()
         with self.transaction():
-            assert self._held is not None
-            try:
-                with self._held.cursor() as cur:
-                    cur.executemany(text, values)
-                    return Cursor([], cur.rowcount)
-            except psycopg.Error as exc:
-                mapped = store_error(exc)
-                if mapped is None:
-                    raise
-                raise mapped from exc
+            conn = self._begun()
+            with _mapped(), conn.cursor() as cur:
+                cur.executemany(text, values)
+                return PipelinedCursor(cur) if self._pipelined else Cursor([], cur.rowcount)
 
     def _run(
         self, conn: psycopg.Connection, text: str, values: Any = (), returning: bool = False
     ) -> Cursor:
-        try:
-            with conn.cursor(row_factory=row_factory) as cur:
-                cur.execute(text, values)
-                rows = cur.fetchall() if cur.description is not None else []
-                lastrowid = rows[0][0] if returning and rows else None
-                return Cursor([] if returning else rows, cur.rowcount, lastrowid)
-        except psycopg.Error as exc:
-            mapped = store_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        with _mapped(), conn.cursor(row_factory=row_factory) as cur:
+            cur.execute(text, values)
+            rows = cur.fetchall() if cur.description is not None else []
+            lastrowid = rows[0][0] if returning and rows else None
+            return Cursor([] if returning else rows, cur.rowcount, lastrowid)
 
 
 T = TypeVar("T")

@@ -14,18 +14,39 @@ A second advisory lock, on the person, keeps two batches of one person apart
 person-day is new to the team's day count (`team_days.people`) is read
 inside the write, and two writers of the same person under READ COMMITTED
 would both find it new and count the person twice.
+
+Round trips, not the statements themselves, are what a batch cost here (a
+dozen and more each, SQLite's being function calls), so a batch is three:
+the token's device (collector/auth.py); BEGIN, both locks, the duplicate
+check and the person's known days in one pipeline; every write and the
+COMMIT in a second one. The reads run after the locks, each its own
+statement, so under READ COMMITTED they see what a writer that held the
+lock before committed.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from collector.store.sqlite.ingest import IngestMixin
+from collector.store.postgres.batch_statement import WRITE_BATCH, batch_parameters
+from collector.store.sqlite.batch_digest import batch_digest
+from collector.store.sqlite.ingest import (
+    SEEN_SQL,
+    IngestMixin,
+    _rows,
+    known_days,
+    stored_before,
+    timings_of,
+)
+from collector.store.sqlite.sql import now_iso
+from collector.store.sqlite.work_items import INSERT_TIMING
 
 if TYPE_CHECKING:
     from collector.store.postgres.connection import PostgresConnection as Store
     from collector.store.records import Device
     from shared.payload import SummaryBatch
+
+_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"
 
 
 class PostgresIngestMixin(IngestMixin):
@@ -36,17 +57,29 @@ class PostgresIngestMixin(IngestMixin):
         *,
         queue: tuple[int, int] | None = None,
     ) -> tuple[int, bool]:
+        segments, roll, uncategorised = _rows(device, batch)
+        timings = timings_of(device, batch)
+        digest = batch_digest(batch.rules_version, batch.timezone, segments, timings)
+        days = {d for d, _cat, _client in roll}
         with self.write() as c:
-            c.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
-                (f"person\x1f{device.person_id}",),
-            )
-            return IngestMixin.ingest(self, device, batch, queue=queue)  # type: ignore[arg-type]
-
-    def _seen(self: Store, device_id: str, batch_id: str, digest: str) -> bool:
-        if self.conn.in_transaction:
-            self.conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
-                (f"{device_id}\x1f{batch_id}",),
-            )
-        return IngestMixin._seen(self, device_id, batch_id, digest)  # type: ignore[arg-type]
+            with c.pipeline():
+                c.execute(_LOCK, (f"person\x1f{device.person_id}",))
+                c.execute(_LOCK, (f"{device.id}\x1f{batch.batch_id}",))
+                seen = c.execute(SEEN_SQL, (device.id, batch.batch_id))
+                known = c.execute(*known_days(device.person_id, days))
+            retry = stored_before(seen.fetchone(), batch.batch_id, digest)
+            had_days = {row[0] for row in known}
+            with c.pipeline():
+                if retry:  # store nothing; note the device was seen
+                    self.touch_device(device.id, queue)
+                    c.commit_in_pipeline()
+                    return 0, True
+                params = batch_parameters(
+                    device, batch.batch_id, digest, now_iso(), segments, roll, uncategorised,
+                    queue, had_days,
+                )  # fmt: skip
+                c.execute_native(WRITE_BATCH, params)
+                if timings:  # the tray's timed items, rare: one statement a row
+                    c.executemany(INSERT_TIMING, timings)
+                c.commit_in_pipeline()
+        return len(segments), False

@@ -34,11 +34,18 @@ __all__ = ["BatchIdReused", "batch_digest"]
 FORM = b"backlight-batch-digest-1"
 
 
-def batch_digest(rules_version: int, timezone: str, rows: Sequence[tuple]) -> str:
+def batch_digest(
+    rules_version: int,
+    timezone: str,
+    rows: Sequence[tuple],
+    timings: Sequence[dict] = (),
+) -> str:
     """SHA-256 (hex) of a batch's content, from ingest's segment rows
     (device_id, person_id, start, end, utc_offset_min, day, category, client,
-    app, state, keys, clicks). The text fields cannot hold control characters
-    (shared/payload.py), so the separators below cannot be forged."""
+    app, state, keys, clicks) and its timed work items, if any. The text
+    fields cannot hold control characters (shared/payload.py), so the
+    separators below cannot be forged. A batch without timed items digests
+    as it did before they existed, so stored digests keep matching retries."""
     numbers = array("d", (rules_version,))
     text = [timezone]
     for _device, _person, start, end, offset, day, category, client, app, state, k, c in rows:
@@ -47,4 +54,12 @@ def batch_digest(rules_version: int, timezone: str, rows: Sequence[tuple]) -> st
     digest = hashlib.sha256(FORM)
     digest.update(numbers.tobytes())
     digest.update("\x1e".join(text).encode())
+    if timings:
+        items = array("d")
+        for t in timings:
+            items.extend((t["started"], t["ended"], t["active_s"]))
+        digest.update(b"\x1d" + items.tobytes())
+        digest.update(
+            "\x1e".join(f"{t['type']}\x1f{t['ref']}\x1f{t['outcome']}" for t in timings).encode()
+        )
     return digest.hexdigest()

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from collector.store.sqlite.batch_digest import BatchIdReused, batch_digest
 from collector.store.sqlite.rollups import purge_derived, week_monday
 from collector.store.sqlite.sql import now_iso
-from shared.payload import SummaryBatch
+from collector.store.sqlite.work_items import INSERT_TIMING
+from shared.payload import SummaryBatch, TimedBatch
 
 if TYPE_CHECKING:
     from collector.store.records import Device
@@ -68,13 +69,14 @@ class IngestMixin:
         Raises BatchIdReused, storing nothing, when the device already stored
         a different batch under this id."""
         segments, roll, uncategorised = _rows(device, batch)
-        digest = batch_digest(batch.rules_version, batch.timezone, segments)
+        timings = timings_of(device, batch)
+        digest = batch_digest(batch.rules_version, batch.timezone, segments, timings)
         if self._seen(device.id, batch.batch_id, digest):  # a retry: store nothing
             self.grouped_write(lambda store: store.touch_device(device.id, queue))
             return 0, True
         return self.grouped_write(
             lambda store: store._store_batch(
-                device, batch.batch_id, digest, segments, roll, uncategorised, queue
+                device, batch.batch_id, digest, segments, roll, uncategorised, queue, timings
             )
         )
 
@@ -87,6 +89,7 @@ class IngestMixin:
         roll: dict[tuple[str, str, str], list[float]],
         uncategorised: dict[tuple[str, str], float],
         queue: tuple[int, int] | None,
+        timings: list[dict] | None = None,
     ) -> tuple[int, bool]:
         """Inside the write transaction (grouped with other batches' on SQLite,
         group_commit.py): everything this batch stores, or, for a retry racing
@@ -94,6 +97,28 @@ class IngestMixin:
         if self._seen(device.id, batch_id, digest):
             self.touch_device(device.id, queue)
             return 0, True
+        days = {d for d, _cat, _client in roll}
+        known = {row[0] for row in self.conn.execute(*known_days(device.person_id, days))}
+        self._write_batch(
+            device, batch_id, digest, segments, roll, uncategorised, queue, known, timings
+        )
+        return len(segments), False
+
+    def _write_batch(
+        self: Store,
+        device: Device,
+        batch_id: str,
+        digest: str,
+        segments: list[tuple],
+        roll: dict[tuple[str, str, str], list[float]],
+        uncategorised: dict[tuple[str, str], float],
+        queue: tuple[int, int] | None,
+        known: set[str],
+        timings: list[dict] | None = None,
+    ) -> None:
+        """Every statement that stores a new batch; none reads, so PostgreSQL
+        sends them all in one round trip (postgres/ingest.py). `known`: the
+        batch's days the person already had rollups on (known_days)."""
         days = {d for d, _cat, _client in roll}
         c = self.conn
         c.execute(
@@ -107,14 +132,8 @@ class IngestMixin:
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             segments,
         )
-        known = {
-            row[0]
-            for row in c.execute(
-                f"""SELECT DISTINCT day FROM rollups WHERE person_id = ?
-                    AND day IN ({",".join("?" * len(days))})""",
-                (device.person_id, *days),
-            )
-        }
+        if timings:
+            c.executemany(INSERT_TIMING, timings)
         c.executemany(
             """INSERT INTO rollups (person_id, team_id, day, category, client,
                active_s, idle_s, keys, clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -136,22 +155,10 @@ class IngestMixin:
         self._add_to_coarser_rollups(device, roll, team_days)
         self.mark_for_recount(device.person_id, device.team_id, days)
         self.touch_device(device.id, queue)
-        return len(segments), False
 
     def _seen(self: Store, device_id: str, batch_id: str, digest: str) -> bool:
-        """True for a retry of a stored batch; raises BatchIdReused for another body.
-
-        A batch stored before digests were kept (NULL) cannot be compared and
-        is taken as the same, the answer it always had."""
-        row = self.one(
-            "SELECT body_digest FROM batches WHERE device_id = ? AND batch_id = ?",
-            (device_id, batch_id),
-        )
-        if row is None:
-            return False
-        if row[0] is not None and row[0] != digest:
-            raise BatchIdReused(batch_id)
-        return True
+        """True for a retry of a stored batch; raises BatchIdReused for another body."""
+        return stored_before(self.one(SEEN_SQL, (device_id, batch_id)), batch_id, digest)
 
     def _add_to_coarser_rollups(
         self: Store,
@@ -160,17 +167,7 @@ class IngestMixin:
         team_days: dict[str, list],
     ) -> None:
         """Bring the monthly, weekly and per-team levels (rollups.py) along."""
-        monthly: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-        team: dict[tuple[str, str], float] = defaultdict(float)
-        weekly: dict[str, float] = defaultdict(float)
-        for (d, cat, client), (active, idle, _k, _c) in roll.items():
-            m = monthly[(d[:7], cat, client)]
-            m[0] += active
-            m[1] += idle
-            team[(d, cat)] += active
-            if cat != "non_work":
-                team_days[d][1] += active
-                weekly[week_monday(d)] += active
+        monthly, team, weekly = coarser_levels(roll, team_days)
         self.conn.executemany(
             """INSERT INTO rollups_monthly (person_id, team_id, month, category, client,
                active_s, idle_s) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -223,9 +220,85 @@ class IngestMixin:
                     "DELETE FROM batches WHERE received_at < ?", (cutoff.isoformat(),)
                 ).rowcount,
                 "absences": c.execute("DELETE FROM absences WHERE last_day < ?", (day,)).rowcount,
+                "work_item_timings": c.execute(
+                    "DELETE FROM work_item_timings WHERE ended < ?", (cutoff.timestamp(),)
+                ).rowcount,
             }
             purge_derived(c, day)
         return counts
+
+
+SEEN_SQL = "SELECT body_digest FROM batches WHERE device_id = ? AND batch_id = ?"
+
+
+def stored_before(row: Any, batch_id: str, digest: str) -> bool:
+    """From SEEN_SQL's row: True for a retry of a stored batch; raises
+    BatchIdReused for another body under its id. A batch stored before
+    digests were kept (NULL) cannot be compared and is taken as the same,
+    the answer it always had."""
+    if row is None:
+        return False
+    if row[0] is not None and row[0] != digest:
+        raise BatchIdReused(batch_id)
+    return True
+
+
+def coarser_levels(
+    roll: dict[tuple[str, str, str], list[float]], team_days: dict[str, list]
+) -> tuple[dict, dict, dict]:
+    """A batch's sums per (day, category, client) as the coarser levels'
+    (rollups.py): per (month, category, client) [active, idle], per (day,
+    category) the team's active seconds, per week the person's working
+    seconds; working seconds are added into `team_days` as well."""
+    monthly: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    team: dict[tuple[str, str], float] = defaultdict(float)
+    weekly: dict[str, float] = defaultdict(float)
+    for (d, cat, client), (active, idle, _k, _c) in roll.items():
+        m = monthly[(d[:7], cat, client)]
+        m[0] += active
+        m[1] += idle
+        team[(d, cat)] += active
+        if cat != "non_work":
+            team_days[d][1] += active
+            weekly[week_monday(d)] += active
+    return monthly, team, weekly
+
+
+def known_days(person_id: int, days: set[str]) -> tuple[str, tuple]:
+    """The statement (and its parameters) for which of `days` the person
+    already has rollups on: a day not among them adds the person to the
+    team's day count."""
+    return (
+        f"""SELECT DISTINCT day FROM rollups WHERE person_id = ?
+            AND day IN ({",".join("?" * len(days))})""",
+        (person_id, *days),
+    )
+
+
+def timings_of(device: Device, batch: SummaryBatch) -> list[dict]:
+    """The tray's timed items of a batch (docs/design.md §3), as stored.
+
+    A type that is not, or no longer, one of the work types is stored all
+    the same: the policy can change between the timer's stop and the upload,
+    and refusing would quarantine the batch's segments with it; the backlog
+    report reads the current types only."""
+    if not isinstance(batch, TimedBatch):
+        return []
+    return [
+        {
+            "device_id": device.id,
+            "batch_id": batch.batch_id,
+            "person_id": device.person_id,
+            "team_id": device.team_id,
+            "type": w.type,
+            "ref": w.ref,
+            "started": w.started.timestamp(),
+            "ended": w.ended.timestamp(),
+            "active_s": float(w.active_seconds),
+            "outcome": w.outcome,
+        }
+        for w in batch.work_items
+    ]
 
 
 def _rows(device: Device, batch: SummaryBatch) -> tuple[list[tuple], dict, dict]:

@@ -29,6 +29,13 @@ def _item(row: Any) -> dict[str, Any]:
     return out
 
 
+#: One timing of the tray's; ingest stores a batch's with this too (ingest.py).
+INSERT_TIMING = """INSERT INTO work_item_timings (device_id, batch_id, person_id, team_id, type,
+           ref, started, ended, active_s, outcome)
+       VALUES (:device_id, :batch_id, :person_id, :team_id, :type, :ref, :started,
+               :ended, :active_s, :outcome)"""
+
+
 class WorkItemsMixin:
     def work_item_salt(self: Store) -> str:
         """The organisation's salt for item references (made by migration m014)."""
@@ -126,28 +133,33 @@ class WorkItemsMixin:
     ) -> list[dict[str, Any]]:
         """Items that were open at some moment of [start, end) or arrived or
         completed in it (Unix seconds): received before `end` and not
-        completed before `start`. No person is named."""
+        completed before `start`. No person is named.
+
+        Two halves (still open; completed since `start`), each a range on the
+        (team, type, completed_at) index: one OR over both scanned every item
+        ever received, a year of them at 1,000 people. Sorted here: an ORDER BY
+        over the union made SQLite walk the primary key instead."""
         where, params = in_list("team_id", team_ids)
+        if team_ids is None:
+            where = " AND team_id IN (SELECT id FROM teams)"  # lets the index lead on team
         type_where, type_params = in_list("type", types)
         rows = self.all(
             f"""SELECT type, team_id, received_at, completed_at, quality_passed
-                FROM work_items
-                WHERE received_at < ? AND (completed_at IS NULL OR completed_at >= ?)
-                {where}{type_where}
-                ORDER BY type, received_at""",
-            [end, start, *params, *type_params],
+                  FROM work_items
+                 WHERE completed_at IS NULL AND received_at < ?{where}{type_where}
+                UNION ALL
+                SELECT type, team_id, received_at, completed_at, quality_passed
+                  FROM work_items
+                 WHERE completed_at >= ? AND received_at < ?{where}{type_where}""",
+            [end, *params, *type_params, start, end, *params, *type_params],
         )
-        return [_item(r) for r in rows]
+        items = [_item(r) for r in rows]
+        items.sort(key=lambda r: (r["type"], r["received_at"]))
+        return items
 
     def add_work_item_timings(self: Store, rows: list[dict[str, Any]]) -> int:
         with self.write() as c:
-            c.executemany(
-                """INSERT INTO work_item_timings (device_id, batch_id, person_id, team_id, type,
-                       ref, started, ended, active_s, outcome)
-                   VALUES (:device_id, :batch_id, :person_id, :team_id, :type, :ref, :started,
-                           :ended, :active_s, :outcome)""",
-                rows,
-            )
+            c.executemany(INSERT_TIMING, rows)
         return len(rows)
 
     def work_item_timings(

@@ -79,7 +79,7 @@ def test_consent_version_is_an_integer_and_2081_point_0_is_that_integer(shared_c
 
 
 def test_timezone_is_one_of_the_declared_names(shared_collector, doc):
-    tz = schema(doc, "SummaryBatch")["properties"]["timezone"]
+    tz = schema(doc, "TimedBatch")["properties"]["timezone"]
     assert "" not in tz["enum"] and "Europe/Paris" in tz["enum"] and "UTC" in tz["enum"]
     device = shared_collector.enroll("doc-tz")
     now = datetime.now(UTC).replace(microsecond=0)
@@ -161,3 +161,19 @@ def test_csv_upload_declares_a_header_and_rows(shared_collector, doc):
         headers=headers,
     )
     assert r.status_code == 200 and r.json() == {"stored": 1}
+
+
+def test_the_time_zone_setting_lists_its_names_and_a_refusal_says_why(shared_collector, doc):
+    settings = schema(doc, "SettingsIn")["properties"]["settings"]
+    zone = settings["properties"]["org.timezone"]
+    assert "Europe/London" in zone["enum"] and "Mars/Base" not in zone["enum"]
+    c = shared_collector
+    r = c.api("PUT", "/settings", c.admin_key, json={"settings": {"org.timezone": "Mars/Base"}})
+    assert r.status_code == 400
+    assert [f["field"] for f in r.json()["fields"]] == ["settings.org.timezone"]
+    assert "Mars/Base" in r.json()["fields"][0]["message"]
+    r = c.api(
+        "PUT", "/settings", c.admin_key, json={"settings": {"planning.holidays": "2026-02-30"}}
+    )
+    assert r.status_code == 400
+    assert "2026-02-30 is not a calendar day" in r.json()["fields"][0]["message"]

@@ -29,6 +29,7 @@ PAGES = [
     "quarterly",
     "workload",
     "units",
+    "backlog",
 ]
 #: A manager without client finance (maria in the demo) has every page but Clients; Teams
 #: side by side has one row for a manager of one team (test_teams_page_shows_own_teams_only).

@@ -129,9 +129,9 @@ def test_aging_breaches_and_health_at_the_end_of_wednesday():
     # Open: Fri item (age 5, due Mon: breached), Tue item (age 1, due end of
     # Wed = now: breached), Wed 23:59 item (age 0, due Thu).
     assert aging(ITEMS, WED, UTC_CAL) == [
-        {"age_days": 0, "count": 1},
-        {"age_days": 1, "count": 1},
-        {"age_days": 5, "count": 1},
+        {"age_days": 0, "count": 1, "breached": 0},
+        {"age_days": 1, "count": 1, "breached": 1},
+        {"age_days": 5, "count": 1, "breached": 1},
     ]
     assert breached(ITEMS, end) == 2
     assert health_index(ITEMS, end) == pytest.approx(1 / 3)

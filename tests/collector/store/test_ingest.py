@@ -137,3 +137,41 @@ def test_settling_a_long_backlog_goes_in_chunks(store_and_device, monkeypatch):
         _post(store, device, plan(day_at(d, 9), [("payroll", 5), ("meetings", 1), ("payroll", 5)]))
     assert store.settle_interruptions() == 8
     assert store.one("SELECT COUNT(*), SUM(count) FROM interruption_days")[:] == (8, 8)
+
+
+def test_timed_items_are_stored_with_their_batch_and_digested(store_and_device):
+    """On both backends: the batch's timed items in its transaction; a retry
+    stores nothing twice; another item under the same batch_id is refused and
+    stores nothing; a batch without items digests as before they existed."""
+    from collector.store.sqlite.batch_digest import BatchIdReused, batch_digest
+    from shared.payload import TimedBatch
+
+    store, device = store_and_device
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    body = batch([segment(start, 30, "payroll")], "batch-001")
+    item = {
+        "type": "claims",
+        "ref": "a" * 64,
+        "started": start.isoformat(),
+        "ended": (start + timedelta(minutes=20)).isoformat(),
+        "active_seconds": 900,
+        "outcome": "completed",
+    }
+    timed = TimedBatch.model_validate_json(json.dumps({**body, "work_items": [item]}))
+    assert store.ingest(device, timed) == (1, False)
+    assert store.ingest(device, timed) == (0, True)
+    other = {**item, "active_seconds": 899}
+    with pytest.raises(BatchIdReused):
+        store.ingest(
+            device, TimedBatch.model_validate_json(json.dumps({**body, "work_items": [other]}))
+        )
+    assert store.work_item_timings(None, ["claims"], 0.0, 2e9) == [
+        {"type": "claims", "active_s": 900.0}
+    ]
+    assert store.row_count("segments") == 1
+    # What the digest gave before timed items existed (the old code, run once).
+    rows = [(0, 0, start.timestamp(), start.timestamp() + 1800, 0, "2026-03-10")]
+    rows = [(*rows[0], "payroll", None, "excel", "active", 10, 2)]
+    assert batch_digest(0, "Europe/Berlin", rows, []) == (
+        "5dccac597d4456b2f8489fe705471d48953693e06866175931b0ac66f1287f15"
+    )

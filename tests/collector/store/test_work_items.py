@@ -147,3 +147,30 @@ def test_person_export_shows_and_erasure_unnames_their_items(store):
     assert got[("claims", "h1")]["person_id"] is None
     assert got[("claims", "h2")]["person_id"] == bob
     assert store.row_count("work_item_timings") == 0
+
+
+def test_retention_drops_timings_that_ended_before_the_cutoff(store):
+    from datetime import UTC, datetime
+
+    team = store.add_team("ops")
+    ann = store.person_id(team, "ann", create=True)
+    cutoff = datetime(2026, 1, 1, tzinfo=UTC)
+    t = cutoff.timestamp()
+    row = {
+        "device_id": "d1",
+        "batch_id": "b1",
+        "person_id": ann,
+        "team_id": team,
+        "type": "claims",
+        "ref": "h1",
+        "active_s": 60.0,
+        "outcome": "completed",
+    }
+    store.add_work_item_timings(
+        [
+            {**row, "started": t - 120, "ended": t - 1},  # before: dropped
+            {**row, "started": t - 60, "ended": t},  # at the cutoff: kept
+        ]
+    )
+    assert store.purge_before(cutoff)["work_item_timings"] == 1
+    assert store.work_item_timings(None, None, 0.0, 2e9) == [{"type": "claims", "active_s": 60.0}]
