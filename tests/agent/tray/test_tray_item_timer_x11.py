@@ -8,15 +8,16 @@ what left the workstation: the batch carries the item with its reference
 hashed (HMAC with the organisation's salt) and its net seconds (the pause not
 counted), and the clear reference is in no request at all.
 
-The collector behind the proxy is the scriptable one from the uploader's tests,
-which checks each batch against ``TimedBatch``: the real collector validates
-``SummaryBatch`` and refuses ``work_items`` until its ingest stores them
-(issue 12, collector side). Screenshots: tray-start-item.png (the dialog in
-use) and tray-item-menu.png (the menu while the item is paused).
+The collector behind the proxy is the real one (``backlight-collector serve``)
+with two work types set through its API: it hands the tray the types and the
+organisation's salt in the policy, accepts the batch and stores the timing.
+Screenshots: tray-start-item.png (the dialog in use) and tray-item-menu.png
+(the menu while the item is paused).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import time
@@ -24,34 +25,29 @@ from collections.abc import Iterator
 
 import pytest
 
-from agent.core.item_timer import reference_hash
-from tests.agent.core.test_uploader_fake_collector import ENROLL_TOKEN, FakeCollector
-from tests.agent.tray.conftest import real_consent_text
+from shared.work_item_ref import hash_reference
 from tests.agent.tray.test_tray_x11 import Agent, open_tray_menu, wait_for
 from tests.fixtures.recording_proxy import RecordingProxy
 from tests.fixtures.screenshots import SCREENSHOTS as DOCS
 
 pytestmark = [pytest.mark.x11, pytest.mark.slow]
 
-SALT = "org-salt-x11"
 REF = "CLM-2026-0042"
 TYPES = [
-    {"key": "claim", "name": "Claim", "function": "invoicing"},
-    {"key": "payrun_query", "name": "Pay-run query", "function": "payroll"},
+    {"key": "claim", "name": "Claim", "function": "invoicing", "sla_business_days": 2},
+    {"key": "payrun_query", "name": "Pay-run query", "function": "payroll", "sla_hours": 8},
 ]
 RUN_S, PAUSE_S = 4.0, 6.0
 
 
 @pytest.fixture
-def wire() -> Iterator[tuple[FakeCollector, RecordingProxy]]:
-    fake = FakeCollector()
-    fake.policy["consent"]["text"] = real_consent_text()
-    fake.policy["agent"]["upload_interval_s"] = 5
-    fake.policy.update(work_types=TYPES, work_item_salt=SALT)
-    proxy = RecordingProxy(fake.url)
-    yield fake, proxy
+def wire(collector) -> Iterator[RecordingProxy]:
+    collector.cli("settings", "set", "agent.upload_interval_s=5")
+    r = collector.api("PUT", "/work-types", collector.admin_key, json={"types": TYPES})
+    assert r.status_code == 200, r.text
+    proxy = RecordingProxy(collector.url)
+    yield proxy
     proxy.close()
-    fake.stop()
 
 
 def spans(agent: Agent) -> list[tuple[float, float | None]]:
@@ -69,15 +65,22 @@ def menu_choice(desktop, agent: Agent, key: str) -> None:
     desktop.key(key)  # the entry's mnemonic
 
 
-def sent_items(fake: FakeCollector) -> list[dict]:
-    with fake.lock:
-        return [i for b in fake.batches.values() for i in b.get("work_items", [])]
+def sent_items(proxy: RecordingProxy) -> list[dict]:
+    """The work items in the batches as they left the workstation."""
+    return [
+        item
+        for method, path, body in list(proxy.bodies)
+        if method == "POST" and path.endswith("/summaries")
+        for item in json.loads(body).get("work_items", [])
+    ]
 
 
-def test_start_pause_resume_stop_in_the_real_tray(tray_desktop, wire, tmp_path):
-    fake, proxy = wire
+def test_start_pause_resume_stop_in_the_real_tray(tray_desktop, collector, wire, tmp_path):
+    proxy = wire
+    salt = collector.store().work_item_salt()
     agent = Agent(tmp_path / "profile", tray_desktop, tmp_path / "shots")
-    agent.cli("enroll", "--collector", proxy.url, "--token", ENROLL_TOKEN, "--user", "ines")
+    token = collector.cli("token", "create", "--team", "ops").strip()
+    agent.cli("enroll", "--collector", proxy.url, "--token", token, "--user", "ines")
     agent.cli("consent", "grant")
     agent.start_tray()
     try:
@@ -106,13 +109,19 @@ def test_start_pause_resume_stop_in_the_real_tray(tray_desktop, wire, tmp_path):
         menu_choice(tray_desktop, agent, "c")  # Stop item: completed
         wait_for(lambda: spans(agent)[-1][1] is not None, what="the stop")
 
-        [item] = wait_for(lambda: sent_items(fake), timeout=30, what="the item in a batch")
+        [item] = wait_for(lambda: sent_items(proxy), timeout=30, what="the item in a batch")
+        stored = wait_for(
+            lambda: collector.store().work_item_timings(None, None, 0, 4e9),
+            timeout=30,
+            what="the timing stored at the collector",
+        )
         assert agent.proc.poll() is None
     finally:
         assert agent.stop_tray() == 0
 
     assert (item["type"], item["outcome"]) == ("claim", "completed")
-    assert item["ref"] == reference_hash(SALT, REF)
+    assert item["ref"] == hash_reference(salt, REF)  # the collector's own hash of the id
+    assert stored == [{"type": "claim", "active_s": pytest.approx(item["active_seconds"])}]
     # Net time: the two running spans, about RUN_S each; the pause between
     # them is not counted. The fixed probe is never idle, so the spans' own
     # lengths (the agent's clock) are the figure, up to a sample (0.2 s) at
