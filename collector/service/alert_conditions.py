@@ -4,7 +4,7 @@ Monday-to-Sunday week in the organisation's time zone.
 Each condition reads the same report bodies the pages show, so an alert's
 figure is the figure a manager finds behind its link, and a team below the
 minimum group raises no figure-based alert at all. The projected SLA breach
-belongs to the deferred-work reports: they add a source to `ALERT_SOURCES`.
+reads the backlog report (service/backlog.py) as of the day the alerts run.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from collector.service import capacity, reports
+from collector.service.backlog import backlog_report
 from collector.store import Store
 
 log = logging.getLogger("backlight.alerts")
@@ -165,9 +166,43 @@ def overload_alert(store: Store, team: dict, week: Week, body: dict) -> list[Ale
     ]
 
 
-#: Further alert sources, each (store, team, week) -> alerts. The deferred-work
-#: reports add the projected-breach kind here (work_type set, function None).
-ALERT_SOURCES: list[Callable[[Store, dict, Week], list[Alert]]] = []
+def projected_breach_alerts(store: Store, team: dict, week: Week) -> list[Alert]:
+    """A work type whose backlog, completed at the team's current rate earliest
+    deadline first, has items past their due time within the planning horizon
+    (seed 003). The figure is the items late on the first such day; the
+    threshold 0. Counted from items, not people, so no minimum group applies."""
+    body = backlog_report(store, [team["id"]], team["name"])
+    out = []
+    for t in body["types"]:
+        late = [p for p in t["projection"] if p["breach"]]
+        if not late:
+            continue
+        first = late[0]
+        what = (
+            f"{t['name']} in {team['name']}: {first['breaches']:.0f} item(s) projected past "
+            f"due on {first['date']} at the current {t['completion_rate']:.1f} completions a "
+            f"day; {t['required_no_breach']:.1f} a day would leave none late"
+        )
+        page = link(store, "backlog", team["name"], {"type": t["type"]})
+        out.append(
+            Alert(
+                "projected_breach",
+                team["name"],
+                team["id"],
+                float(first["breaches"]),
+                0.0,
+                week.label,
+                page,
+                what,
+                work_type=t["type"],
+            )
+        )
+    return out
+
+
+#: Alert sources beyond the report bodies team_week reads itself, each
+#: (store, team, week) -> alerts.
+ALERT_SOURCES: list[Callable[[Store, dict, Week], list[Alert]]] = [projected_breach_alerts]
 
 
 @dataclass

@@ -86,3 +86,46 @@ def test_slow_and_below_quality_alert_and_the_other_bands_do_not():
         "link": "https://b.example/functions?team=ops&from=2026-11-30&to=2026-12-06",
     }
     assert function_alerts(Settings(), TEAM, WEEK, {"suppressed": True}) == []
+
+
+def test_a_backlog_projected_past_due_raises_one_alert_per_work_type(store):
+    """Ten open claims, due one business day after they came in, and nothing
+    completed in the window: at a rate of 0 a day they are late within the
+    horizon. A team with no items raises nothing (both backends)."""
+    import time
+
+    from collector.service.alert_conditions import projected_breach_alerts
+
+    store.set_settings({"alerts.dashboard_url": "https://b.example/"})
+    ops, quiet = store.add_team("ops"), store.add_team("quiet")
+    store.replace_work_types(
+        [{"key": "claims", "name": "Claims", "function": "claims", "sla_business_days": 1}]
+    )
+    came_in = time.time() - 3600
+    store.upsert_work_items(
+        [
+            {
+                "type": "claims",
+                "ref": f"{i:064x}",
+                "team_id": ops,
+                "person_id": None,
+                "client_key": None,
+                "received_at": came_in,
+                "completed_at": None,
+                "quality_passed": None,
+            }
+            for i in range(10)
+        ],
+        "api",
+    )
+    (alert,) = projected_breach_alerts(store, {"id": ops, "name": "ops"}, WEEK)
+    assert (alert.kind, alert.work_type, alert.figure, alert.threshold) == (
+        "projected_breach",
+        "claims",
+        10.0,
+        0.0,
+    )
+    assert alert.key == "alert|projected_breach|ops|claims|2026-W49"
+    assert alert.link == "https://b.example/backlog?team=ops&type=claims"
+    assert "10 item(s) projected past due" in alert.summary
+    assert projected_breach_alerts(store, {"id": quiet, "name": "quiet"}, WEEK) == []
