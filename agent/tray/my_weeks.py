@@ -18,8 +18,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent.tray.bar_chart import DayChart, two_columns
 from agent.tray.bridge import CoreBridge
-from agent.tray.my_day import DayChart
 from agent.tray.view import duration, label
 from shared.catalogue import functions
 
@@ -135,16 +133,7 @@ class MyRangeWindow(QWidget):
         right.addSpacing(6)
         right.addWidget(self.units)
         right.addStretch(1)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.VLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        columns = QGridLayout()
-        columns.setHorizontalSpacing(18)
-        columns.addLayout(left, 0, 0)
-        columns.addWidget(line, 0, 1)
-        columns.addLayout(right, 0, 2)
-        columns.setColumnStretch(0, 3)
-        columns.setColumnStretch(2, 2)
+        columns = two_columns(left, right)
 
         self.previous_button = QPushButton(f"‹ &Previous {period}")
         self.previous_button.clicked.connect(lambda: self._step(1))
