@@ -223,6 +223,13 @@ class IngestMixin:
                 "work_item_timings": c.execute(
                     "DELETE FROM work_item_timings WHERE ended < ?", (cutoff.timestamp(),)
                 ).rowcount,
+                # The work stays (backlog trends count items, not people); who did
+                # it is personal data and goes with retention, as erasure unnames.
+                "work_items_unnamed": c.execute(
+                    """UPDATE work_items SET person_id = NULL WHERE person_id IS NOT NULL
+                       AND COALESCE(completed_at, received_at) < ?""",
+                    (cutoff.timestamp(),),
+                ).rowcount,
             }
             purge_derived(c, day)
         return counts

@@ -174,3 +174,25 @@ def test_retention_drops_timings_that_ended_before_the_cutoff(store):
     )
     assert store.purge_before(cutoff)["work_item_timings"] == 1
     assert store.work_item_timings(None, None, 0.0, 2e9) == [{"type": "claims", "active_s": 60.0}]
+
+
+def test_retention_unnames_items_done_before_the_cutoff_and_keeps_the_work(store):
+    from datetime import UTC, datetime
+
+    store.replace_work_types([CLAIMS])
+    team = store.add_team("ops")
+    ann = store.person_id(team, "ann", create=True)
+    cutoff = datetime(2026, 1, 1, tzinfo=UTC)
+    t = cutoff.timestamp()
+    store.upsert_work_items(
+        [
+            _item("old", team, t - 900, t - 60, person_id=ann),  # completed before
+            _item("open", team, t - 900, None, person_id=ann),  # received before, open
+            _item("new", team, t - 900, t + 60, person_id=ann),  # completed after
+        ],
+        "api",
+    )
+    assert store.purge_before(cutoff)["work_items_unnamed"] == 2
+    named = store.all("SELECT ref, person_id FROM work_items ORDER BY received_at, ref")
+    assert sorted((r[1] is None) for r in named) == [False, True, True]
+    assert store.row_count("work_items") == 3
